@@ -1,0 +1,82 @@
+#include "agent/adapters/event_loop.hpp"
+
+namespace margo {
+
+EventLoop::EventLoop() : start_(std::chrono::steady_clock::now()) {}
+
+MonoTime EventLoop::now() const {
+  return std::chrono::duration_cast<MonoTime>(std::chrono::steady_clock::now() - start_);
+}
+
+WallTime EventLoop::wall_now() const {
+  return std::chrono::time_point_cast<std::chrono::milliseconds>(std::chrono::system_clock::now());
+}
+
+void EventLoop::post(Task task) {
+  {
+    std::lock_guard lock(mutex_);
+    ready_.push_back(std::move(task));
+  }
+  wake_.notify_one();
+}
+
+Executor::TimerId EventLoop::schedule_after(Duration delay, Task task) {
+  TimerId id;
+  {
+    std::lock_guard lock(mutex_);
+    id = next_timer_id_++;
+    const MonoTime due = now() + std::max(delay, Duration(0));
+    timers_.emplace(TimerKey{due, id}, std::move(task));
+    timer_due_.emplace(id, due);
+  }
+  wake_.notify_one();
+  return id;
+}
+
+bool EventLoop::cancel(TimerId id) {
+  std::lock_guard lock(mutex_);
+  const auto found = timer_due_.find(id);
+  if (found == timer_due_.end()) return false;
+  timers_.erase(TimerKey{found->second, id});
+  timer_due_.erase(found);
+  return true;
+}
+
+void EventLoop::run() {
+  std::unique_lock lock(mutex_);
+  while (!stopped_) {
+    const MonoTime current = now();
+    // Timers that are due become ready, in (due time, scheduling order).
+    while (!timers_.empty() && timers_.begin()->first.first <= current) {
+      auto node = timers_.extract(timers_.begin());
+      timer_due_.erase(node.key().second);
+      ready_.push_back(std::move(node.mapped()));
+    }
+    if (!ready_.empty()) {
+      Task task = std::move(ready_.front());
+      ready_.pop_front();
+      lock.unlock();
+      task();
+      lock.lock();
+      continue;
+    }
+    if (timers_.empty()) {
+      wake_.wait(lock);
+    } else {
+      wake_.wait_for(lock, timers_.begin()->first.first - current);
+    }
+  }
+  ready_.clear();
+  timers_.clear();
+  timer_due_.clear();
+}
+
+void EventLoop::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  wake_.notify_all();
+}
+
+}  // namespace margo

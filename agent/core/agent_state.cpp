@@ -1,0 +1,58 @@
+#include "agent/core/agent_state.hpp"
+
+namespace margo {
+
+nlohmann::json to_json(const AgentState& state) {
+  nlohmann::json json = {
+      {"clientId", state.client_id},
+      {"capabilities", {{"reported", state.capabilities_reported}, {"sha256", state.capabilities_sha256}}},
+      {"manifest", {{"etag", state.manifest_etag}}},
+  };
+  // u64 stays exact: nlohmann stores it as number_unsigned.
+  json["manifest"]["version"] = state.manifest_version ? nlohmann::json(*state.manifest_version) : nlohmann::json();
+  return json;
+}
+
+namespace {
+
+Error invalid(const std::string& field, const std::string& reason) {
+  return permanent_error("state.invalid", "state field '" + field + "': " + reason);
+}
+
+}  // namespace
+
+Result<AgentState> agent_state_from_json(const nlohmann::json& json) {
+  if (!json.is_object()) return invalid("(root)", "not an object");
+  AgentState state;
+
+  const auto client_id = json.find("clientId");
+  if (client_id == json.end() || !client_id->is_string()) return invalid("clientId", "missing or not a string");
+  state.client_id = client_id->get<std::string>();
+
+  const auto capabilities = json.find("capabilities");
+  if (capabilities == json.end() || !capabilities->is_object()) return invalid("capabilities", "missing");
+  const auto reported = capabilities->find("reported");
+  const auto digest = capabilities->find("sha256");
+  if (reported == capabilities->end() || !reported->is_boolean())
+    return invalid("capabilities.reported", "missing or not a boolean");
+  if (digest == capabilities->end() || !digest->is_string())
+    return invalid("capabilities.sha256", "missing or not a string");
+  state.capabilities_reported = reported->get<bool>();
+  state.capabilities_sha256 = digest->get<std::string>();
+
+  const auto manifest = json.find("manifest");
+  if (manifest == json.end() || !manifest->is_object()) return invalid("manifest", "missing");
+  const auto etag = manifest->find("etag");
+  const auto version = manifest->find("version");
+  if (etag == manifest->end() || !etag->is_string()) return invalid("manifest.etag", "missing or not a string");
+  state.manifest_etag = etag->get<std::string>();
+  if (version == manifest->end()) return invalid("manifest.version", "missing");
+  if (version->is_number_unsigned()) {
+    state.manifest_version = version->get<std::uint64_t>();
+  } else if (!version->is_null()) {
+    return invalid("manifest.version", "not an unsigned 64-bit integer");
+  }
+  return state;
+}
+
+}  // namespace margo
