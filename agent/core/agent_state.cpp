@@ -9,7 +9,8 @@ nlohmann::json to_json(const AgentState& state) {
       {"manifest", {{"etag", state.manifest_etag}}},
   };
   // u64 stays exact: nlohmann stores it as number_unsigned.
-  json["manifest"]["version"] = state.manifest_version ? nlohmann::json(*state.manifest_version) : nlohmann::json();
+  json["manifest"]["version"] =
+      state.manifest_version ? nlohmann::json(*state.manifest_version) : nlohmann::json();
   return json;
 }
 
@@ -26,7 +27,8 @@ Result<AgentState> agent_state_from_json(const nlohmann::json& json) {
   AgentState state;
 
   const auto client_id = json.find("clientId");
-  if (client_id == json.end() || !client_id->is_string()) return invalid("clientId", "missing or not a string");
+  if (client_id == json.end() || !client_id->is_string())
+    return invalid("clientId", "missing or not a string");
   state.client_id = client_id->get<std::string>();
 
   const auto capabilities = json.find("capabilities");
@@ -44,7 +46,8 @@ Result<AgentState> agent_state_from_json(const nlohmann::json& json) {
   if (manifest == json.end() || !manifest->is_object()) return invalid("manifest", "missing");
   const auto etag = manifest->find("etag");
   const auto version = manifest->find("version");
-  if (etag == manifest->end() || !etag->is_string()) return invalid("manifest.etag", "missing or not a string");
+  if (etag == manifest->end() || !etag->is_string())
+    return invalid("manifest.etag", "missing or not a string");
   state.manifest_etag = etag->get<std::string>();
   if (version == manifest->end()) return invalid("manifest.version", "missing");
   if (version->is_number_unsigned()) {

@@ -26,8 +26,8 @@ std::string base64_encode(std::string_view bytes) {
   out.reserve((bytes.size() + 2) / 3 * 4);
   std::size_t i = 0;
   for (; i + 3 <= bytes.size(); i += 3) {
-    const std::uint32_t n = (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) |
-                            std::uint8_t(bytes[i + 2]);
+    const std::uint32_t n =
+        (std::uint8_t(bytes[i]) << 16) | (std::uint8_t(bytes[i + 1]) << 8) | std::uint8_t(bytes[i + 2]);
     out += kBase64Alphabet[(n >> 18) & 63];
     out += kBase64Alphabet[(n >> 12) & 63];
     out += kBase64Alphabet[(n >> 6) & 63];
@@ -97,6 +97,8 @@ std::string sha256(std::string_view bytes) {
   return std::string(reinterpret_cast<const char*>(digest.data()), length);
 }
 
-std::string sha256_hex(std::string_view bytes) { return hex_encode(sha256(bytes)); }
+std::string sha256_hex(std::string_view bytes) {
+  return hex_encode(sha256(bytes));
+}
 
 }  // namespace margo

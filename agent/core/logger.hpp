@@ -16,7 +16,9 @@ class Logger {
   Logger(LogSink& sink, const Executor& clock, LogLevel min_level, std::string component)
       : sink_(&sink), clock_(&clock), min_level_(min_level), component_(std::move(component)) {}
 
-  Logger named(std::string component) const { return Logger(*sink_, *clock_, min_level_, std::move(component)); }
+  Logger named(std::string component) const {
+    return Logger(*sink_, *clock_, min_level_, std::move(component));
+  }
 
   bool enabled(LogLevel level) const { return level >= min_level_; }
 

@@ -21,8 +21,12 @@ std::string serialize_state_document(const AgentState& state) {
 
 StateStore::StateStore(FileSystem& fs, std::string directory) : fs_(fs), directory_(std::move(directory)) {}
 
-std::string StateStore::state_path() const { return join_path(directory_, "state.json"); }
-std::string StateStore::previous_path() const { return join_path(directory_, "state.json.prev"); }
+std::string StateStore::state_path() const {
+  return join_path(directory_, "state.json");
+}
+std::string StateStore::previous_path() const {
+  return join_path(directory_, "state.json.prev");
+}
 
 Result<std::optional<AgentState>> StateStore::read_copy(const std::string& path, std::string& problem) {
   auto bytes = fs_.read_file(path, kMaxStateBytes);
@@ -42,8 +46,8 @@ Result<std::optional<AgentState>> StateStore::read_copy(const std::string& path,
   }
   if (schema->get<int>() != kStateSchemaVersion) {
     return permanent_error("state.unsupported_schema",
-                           path + ": schema " + std::to_string(schema->get<int>()) + " is not supported (expected " +
-                               std::to_string(kStateSchemaVersion) + ")");
+                           path + ": schema " + std::to_string(schema->get<int>()) +
+                               " is not supported (expected " + std::to_string(kStateSchemaVersion) + ")");
   }
   const auto checksum = document.find("sha256");
   const auto state_json = document.find("state");
@@ -75,7 +79,8 @@ Result<LoadedState> StateStore::load() {
   if (previous->has_value()) {
     const std::string what = main_problem.empty() ? state_path() + " is missing" : main_problem;
     last_saved_ = serialize_state_document(**previous);
-    return LoadedState{std::move(**previous), false, what + "; recovered the previous good copy " + previous_path()};
+    return LoadedState{std::move(**previous), false,
+                       what + "; recovered the previous good copy " + previous_path()};
   }
 
   if (main_problem.empty() && previous_problem.empty()) return LoadedState{AgentState{}, true, std::nullopt};
@@ -83,8 +88,9 @@ Result<LoadedState> StateStore::load() {
   message += main_problem.empty() ? state_path() + " is missing" : main_problem;
   message += "; ";
   message += previous_problem.empty() ? previous_path() + " is missing" : previous_problem;
-  message += ". Refusing to start fresh (this device may already be onboarded); restore a backup or move the "
-             "damaged files away to onboard again";
+  message +=
+      ". Refusing to start fresh (this device may already be onboarded); restore a backup or move the "
+      "damaged files away to onboard again";
   return security_error("state.corrupt", message);
 }
 
@@ -93,9 +99,11 @@ Status StateStore::save(const AgentState& state) {
   const std::string document = serialize_state_document(state);
   if (last_saved_ == document) return {};
   if (last_saved_) {
-    if (auto kept = write_file_durably(fs_, previous_path(), *last_saved_, kStateFileMode); !kept) return kept;
+    if (auto kept = write_file_durably(fs_, previous_path(), *last_saved_, kStateFileMode); !kept)
+      return kept;
   }
-  if (auto written = write_file_durably(fs_, state_path(), document, kStateFileMode); !written) return written;
+  if (auto written = write_file_durably(fs_, state_path(), document, kStateFileMode); !written)
+    return written;
   last_saved_ = document;
   return {};
 }
