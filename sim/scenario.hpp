@@ -1,0 +1,49 @@
+#pragma once
+// A scenario file: one device against the fake WFM in virtual time — the world's settings, timed
+// events (faults, partitions, restarts, power losses) and what must hold at the end. The format is
+// documented in scenarios/README.md.
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "agent/ports/result.hpp"
+#include "sim/device_world.hpp"
+
+namespace margo::sim {
+
+struct ScenarioEvent {
+  Duration at{};
+  std::string description;  // for the timeline: "WFM down"
+  std::function<void(DeviceWorld&)> apply;
+};
+
+struct Expectations {
+  std::optional<std::string> agent_phase;  // polling, failed, ...
+  std::optional<std::uint64_t> onboardings;
+  std::optional<std::uint64_t> onboarding_requests;
+  std::optional<std::uint64_t> min_polls;
+  std::optional<std::uint64_t> max_polls;
+  std::optional<std::uint64_t> min_not_modified;
+  std::optional<std::uint64_t> capabilities_reports;
+  std::optional<std::uint64_t> manifest_version;
+  std::optional<std::string> fatal_code;
+  bool all_signatures_verified = true;
+};
+
+struct Scenario {
+  std::string name;
+  std::string description;
+  Duration duration = std::chrono::minutes(10);
+  DeviceWorldOptions world;
+  std::vector<ScenarioEvent> events;  // sorted by time
+  Expectations expect;
+};
+
+// Errors: scenario.invalid naming the key and the reason.
+Result<Scenario> parse_scenario(std::string_view yaml, const std::string& source_name);
+Result<Scenario> load_scenario_file(const std::string& path);
+
+}  // namespace margo::sim

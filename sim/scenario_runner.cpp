@@ -1,0 +1,123 @@
+#include "sim/scenario_runner.hpp"
+
+#include "agent/core/encoding.hpp"
+#include "sim/timeline.hpp"
+
+namespace margo::sim {
+namespace {
+
+ScenarioSummary summarise(DeviceWorld& world) {
+  ScenarioSummary summary;
+  for (const auto& exchange : world.wfm().exchanges()) {
+    ++summary.wfm_requests;
+    switch (exchange.route) {
+      case fake::RouteClass::onboarding:
+        if (exchange.method == "POST") {
+          ++summary.onboarding_requests;
+          summary.onboardings += exchange.status == 201 ? 1 : 0;
+        }
+        break;
+      case fake::RouteClass::manifest:
+        ++summary.polls;
+        summary.not_modified += exchange.status == 304 ? 1 : 0;
+        break;
+      case fake::RouteClass::capabilities:
+        summary.capabilities_reports += exchange.status / 100 == 2 ? 1 : 0;
+        break;
+      default:
+        break;
+    }
+    const auto category = fake::outcome::category(exchange.signature_outcome);
+    if (category == fake::outcome::verified) ++summary.signatures_verified;
+    if (category == fake::outcome::missing || category == "failed") ++summary.signatures_rejected;
+  }
+  summary.request_bytes = world.network().counters().request_bytes;
+  summary.response_bytes = world.network().counters().response_bytes;
+  summary.agent_phase = world.agent() ? std::string(to_string(world.agent()->phase())) : "not running";
+  return summary;
+}
+
+void check(std::vector<std::string>& failures, bool holds, const std::string& what) {
+  if (!holds) failures.push_back(what);
+}
+
+std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSummary& summary,
+                                  DeviceWorld& world) {
+  std::vector<std::string> failures;
+  const auto number = [](std::uint64_t value) { return std::to_string(value); };
+  if (expect.agent_phase)
+    check(failures, summary.agent_phase == *expect.agent_phase,
+          "agent phase is " + summary.agent_phase + ", expected " + *expect.agent_phase);
+  if (expect.onboardings)
+    check(failures, summary.onboardings == *expect.onboardings,
+          number(summary.onboardings) + " onboardings, expected " + number(*expect.onboardings));
+  if (expect.onboarding_requests)
+    check(failures, summary.onboarding_requests == *expect.onboarding_requests,
+          number(summary.onboarding_requests) + " onboarding requests, expected " +
+              number(*expect.onboarding_requests));
+  if (expect.min_polls)
+    check(failures, summary.polls >= *expect.min_polls,
+          number(summary.polls) + " polls, expected at least " + number(*expect.min_polls));
+  if (expect.max_polls)
+    check(failures, summary.polls <= *expect.max_polls,
+          number(summary.polls) + " polls, expected at most " + number(*expect.max_polls));
+  if (expect.min_not_modified)
+    check(
+        failures, summary.not_modified >= *expect.min_not_modified,
+        number(summary.not_modified) + " 304 answers, expected at least " + number(*expect.min_not_modified));
+  if (expect.capabilities_reports)
+    check(failures, summary.capabilities_reports == *expect.capabilities_reports,
+          number(summary.capabilities_reports) + " capabilities reports, expected " +
+              number(*expect.capabilities_reports));
+  if (expect.manifest_version) {
+    std::string accepted = "none";
+    bool matches = false;
+    if (world.agent() && world.agent()->state().manifest_version) {
+      const std::uint64_t version = *world.agent()->state().manifest_version;
+      accepted = number(version);
+      matches = version == *expect.manifest_version;
+    }
+    check(failures, matches,
+          "accepted manifestVersion is " + accepted + ", expected " + number(*expect.manifest_version));
+  }
+  if (expect.fatal_code) {
+    const std::string code = world.fatal_error() ? world.fatal_error()->code : "none";
+    check(failures, code == *expect.fatal_code,
+          "fatal error is " + code + ", expected " + *expect.fatal_code);
+  } else if (world.fatal_error()) {
+    failures.push_back("the agent stopped itself: " + world.fatal_error()->message);
+  }
+  if (expect.all_signatures_verified)
+    check(failures, summary.signatures_rejected == 0,
+          number(summary.signatures_rejected) + " requests with a missing or failed signature");
+  return failures;
+}
+
+}  // namespace
+
+ScenarioResult run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed) {
+  DeviceWorldOptions options = scenario.world;
+  if (seed) options.seed = *seed;
+  DeviceWorld world(options);
+
+  world.note("scenario",
+             "scenario '" + scenario.name + "' starts (seed " + std::to_string(options.seed) + ")");
+  world.start_agent();
+  for (const auto& event : scenario.events) {
+    world.executor().run_until(event.at);
+    world.note("scenario", event.description);
+    event.apply(world);
+  }
+  world.executor().run_until(scenario.duration);
+  world.note("scenario", "scenario ends");
+
+  ScenarioResult result;
+  result.seed = options.seed;
+  result.summary = summarise(world);
+  result.failures = evaluate(scenario.expect, result.summary, world);
+  result.timeline = render_timeline(world.log().records());
+  result.trace_sha256 = sha256_hex(result.timeline);
+  return result;
+}
+
+}  // namespace margo::sim
