@@ -15,7 +15,7 @@ WallTime EventLoop::wall_now() const {
 void EventLoop::post(Task task) {
   {
     std::lock_guard lock(mutex_);
-    ready_.push_back(std::move(task));
+    ready_.emplace_back(0, std::move(task));
   }
   wake_.notify_one();
 }
@@ -49,12 +49,12 @@ void EventLoop::run() {
     // Timers that are due become ready, in (due time, scheduling order).
     while (!timers_.empty() && timers_.begin()->first.first <= current) {
       auto node = timers_.extract(timers_.begin());
-      timer_due_.erase(node.key().second);
-      ready_.push_back(std::move(node.mapped()));
+      ready_.emplace_back(node.key().second, std::move(node.mapped()));
     }
     if (!ready_.empty()) {
-      Task task = std::move(ready_.front());
+      auto [id, task] = std::move(ready_.front());
       ready_.pop_front();
+      if (id != 0 && timer_due_.erase(id) == 0) continue;  // cancelled after it fell due
       lock.unlock();
       task();
       lock.lock();

@@ -34,7 +34,9 @@ class EventLoop final : public Executor {
   const std::chrono::steady_clock::time_point start_;
   mutable std::mutex mutex_;
   std::condition_variable wake_;
-  std::deque<Task> ready_;
+  // Posted tasks carry id 0; due timers keep their id (and their timer_due_ entry) until they run, so
+  // a task that cancels a timer due at the same moment still stops it.
+  std::deque<std::pair<TimerId, Task>> ready_;
   std::map<TimerKey, Task> timers_;
   std::unordered_map<TimerId, MonoTime> timer_due_;
   TimerId next_timer_id_ = 1;
