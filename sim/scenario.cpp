@@ -155,7 +155,7 @@ ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std:
 
 Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   read.only_keys(node, "expect",
-                 {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
+                 {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified", "maxFailedPolls",
                   "capabilitiesReports", "manifestVersion", "fatalCode", "allSignaturesVerified"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
@@ -166,6 +166,7 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   if (node["maxPolls"]) expect.max_polls = read.count(node["maxPolls"], "expect.maxPolls");
   if (node["minNotModified"])
     expect.min_not_modified = read.count(node["minNotModified"], "expect.minNotModified");
+  if (node["maxFailedPolls"]) expect.max_failed_polls = read.count(node["maxFailedPolls"], "expect.maxFailedPolls");
   if (node["capabilitiesReports"])
     expect.capabilities_reports = read.count(node["capabilitiesReports"], "expect.capabilitiesReports");
   if (node["manifestVersion"])

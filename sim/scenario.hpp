@@ -27,6 +27,7 @@ struct Expectations {
   std::optional<std::uint64_t> min_polls;
   std::optional<std::uint64_t> max_polls;
   std::optional<std::uint64_t> min_not_modified;
+  std::optional<std::uint64_t> max_failed_polls;
   std::optional<std::uint64_t> capabilities_reports;
   std::optional<std::uint64_t> manifest_version;
   std::optional<std::string> fatal_code;

@@ -20,6 +20,7 @@ ScenarioSummary summarise(DeviceWorld& world) {
       case fake::RouteClass::manifest:
         ++summary.polls;
         summary.not_modified += exchange.status == 304 ? 1 : 0;
+        summary.failed_polls += exchange.status != 304 && exchange.status != 200 ? 1 : 0;
         break;
       case fake::RouteClass::capabilities:
         summary.capabilities_reports += exchange.status / 100 == 2 ? 1 : 0;
@@ -65,6 +66,9 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
     check(
         failures, summary.not_modified >= *expect.min_not_modified,
         number(summary.not_modified) + " 304 answers, expected at least " + number(*expect.min_not_modified));
+  if (expect.max_failed_polls)
+    check(failures, summary.failed_polls <= *expect.max_failed_polls,
+          number(summary.failed_polls) + " failed polls, expected at most " + number(*expect.max_failed_polls));
   if (expect.capabilities_reports)
     check(failures, summary.capabilities_reports == *expect.capabilities_reports,
           number(summary.capabilities_reports) + " capabilities reports, expected " +

@@ -15,6 +15,7 @@ struct ScenarioSummary {
   std::uint64_t onboarding_requests = 0;
   std::uint64_t polls = 0;         // manifest requests the WFM saw
   std::uint64_t not_modified = 0;  // of which answered 304
+  std::uint64_t failed_polls = 0;  // of which answered neither 200 nor 304
   std::uint64_t capabilities_reports = 0;
   std::uint64_t signatures_verified = 0;
   std::uint64_t signatures_rejected = 0;  // missing or failed
