@@ -66,9 +66,13 @@ void EventLoop::run() {
       wake_.wait_for(lock, timers_.begin()->first.first - current);
     }
   }
+  // Dropped tasks are destroyed after the lock is released: their destructors may take other locks.
+  auto dropped_ready = std::move(ready_);
+  auto dropped_timers = std::move(timers_);
   ready_.clear();
   timers_.clear();
   timer_due_.clear();
+  lock.unlock();
 }
 
 void EventLoop::stop() {

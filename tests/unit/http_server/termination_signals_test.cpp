@@ -50,12 +50,33 @@ int destructor_stops_the_watcher() {
     margo::TerminationSignals signals;
     if (!signals.start([](int) {})) return 20;
   }
-  // Still blocked after destruction: this must not kill the process.
+  // Ignored after destruction: this must not kill the process.
   kill(getpid(), SIGTERM);
   return 0;
 }
 
+// Exit code 0 when a child process started while the watcher runs can still be stopped with SIGTERM:
+// it inherits neither a blocked mask nor the handler.
+int children_can_be_terminated() {
+  margo::TerminationSignals signals;
+  if (!signals.start([](int) {})) return 30;
+  const pid_t child = fork();
+  if (child == 0) {
+    execl("/bin/sh", "sh", "-c", "kill -TERM $$; sleep 5; exit 7", static_cast<char*>(nullptr));
+    _exit(127);
+  }
+  int status = 0;
+  waitpid(child, &status, 0);
+  return WIFSIGNALED(status) && WTERMSIG(status) == SIGTERM ? 0 : 31;
+}
+
 }  // namespace
+
+TEST_CASE("termination signals: child processes keep a default SIGTERM") {
+  const int status = in_child(children_can_be_terminated);
+  REQUIRE(WIFEXITED(status));
+  CHECK(WEXITSTATUS(status) == 0);
+}
 
 TEST_CASE("termination signals: SIGTERM and SIGINT arrive at the callback instead of killing the process") {
   const int status = in_child(signals_reach_the_callback);
@@ -63,7 +84,7 @@ TEST_CASE("termination signals: SIGTERM and SIGINT arrive at the callback instea
   CHECK(WEXITSTATUS(status) == 0);
 }
 
-TEST_CASE("termination signals: destruction stops the watcher and keeps the signals blocked") {
+TEST_CASE("termination signals: destruction stops the watcher and leaves the signals ignored") {
   const int status = in_child(destructor_stops_the_watcher);
   REQUIRE(WIFEXITED(status));
   CHECK(WEXITSTATUS(status) == 0);

@@ -1,0 +1,33 @@
+#pragma once
+// The production ProcessRunner: Poco::Process with separate stdin/stdout/stderr pipes, an exact
+// environment, a timeout (SIGTERM, then SIGKILL after a grace period) and a cap on kept output.
+// Each child runs on the worker pool; its completion is posted back to the event loop.
+
+#include <memory>
+
+#include "agent/adapters/worker_pool.hpp"
+#include "agent/ports/process_runner.hpp"
+
+namespace margo {
+
+class PocoProcessRunner final : public ProcessRunner {
+ public:
+  // Between SIGTERM at the timeout and SIGKILL.
+  static constexpr Duration kKillGrace = std::chrono::seconds(2);
+
+  PocoProcessRunner(Executor& loop, WorkerPool& workers);
+  // Completions of children still running are dropped (the children still end at their timeout).
+  ~PocoProcessRunner() override;
+  PocoProcessRunner(const PocoProcessRunner&) = delete;
+  PocoProcessRunner& operator=(const PocoProcessRunner&) = delete;
+
+  void run(ProcessSpec spec, Callback<ProcessResult> done) override;
+
+ private:
+  struct Delivery;  // posts completions while the runner lives
+
+  WorkerPool& workers_;
+  std::shared_ptr<Delivery> delivery_;
+};
+
+}  // namespace margo
