@@ -1,0 +1,36 @@
+#pragma once
+// Unpacks a deployment bundle (application/vnd.margo.bundle.v1+tar+gzip): a gzip-compressed tar whose
+// root holds one YAML file per deployment. The input comes from the network, so the reader trusts
+// nothing: only regular files at the root are accepted; links, devices, sub-directories, path
+// traversal, duplicate names, too many or too large entries and decompression bombs are refused.
+// Written over zlib rather than libarchive: libarchive and its dependencies cost about 1.6 MB of
+// resident memory, more than the agent's whole budget for its own code.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "agent/ports/result.hpp"
+
+namespace margo {
+
+struct BundleLimits {
+  std::size_t max_uncompressed_bytes = 64 * 1024 * 1024;  // the whole tar, headers included
+  std::size_t max_entry_bytes = 4 * 1024 * 1024;
+  std::size_t max_entries = 1024;
+};
+
+struct BundleEntry {
+  std::string name;  // a plain file name: no directory, no "..", no leading "./"
+  std::string content;
+};
+
+// Errors: bundle.invalid (security class) saying what is wrong and at which entry.
+Result<std::vector<BundleEntry>> extract_bundle(std::string_view gzip_tar, const BundleLimits& limits = {});
+
+// gunzip with a cap on the output: bundle.invalid when the data is not one gzip member or would
+// inflate past max_bytes.
+Result<std::string> gunzip_limited(std::string_view compressed, std::size_t max_bytes);
+
+}  // namespace margo
