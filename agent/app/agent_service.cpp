@@ -1,6 +1,7 @@
 #include "agent/app/agent_service.hpp"
 
 #include <malloc.h>
+#include <signal.h>
 
 #include "agent/adapters/event_loop.hpp"
 #include "agent/adapters/file_lock.hpp"
@@ -13,7 +14,6 @@
 #include "agent/app/device_identity.hpp"
 #include "agent/app/trust_bundle.hpp"
 #include "agent/core/agent.hpp"
-#include "agent/core/desired_state_sync.hpp"
 #include "agent/core/paths.hpp"
 #include "agent/wfm/rfc9421_signer.hpp"
 #include "agent/wfm/wfm_client.hpp"
@@ -23,10 +23,6 @@ namespace {
 
 constexpr std::size_t kWorkerThreads = 2;
 constexpr Duration kStopGrace = std::chrono::seconds(10);
-
-LogFormat log_format(const AgentConfig& config) {
-  return config.logging.format == LogFormat::json ? LogFormat::json : LogFormat::logfmt;
-}
 
 AgentSettings agent_settings(const AgentConfig& config) {
   AgentSettings settings;
@@ -42,7 +38,7 @@ AgentSettings agent_settings(const AgentConfig& config) {
 int run_agent_service(const AgentConfig& config) {
   // Before any thread starts, so every thread inherits the blocked signal mask.
   TerminationSignals signals;
-  StderrLogSink sink(log_format(config));
+  StderrLogSink sink(config.logging.format);
   EventLoop loop;
   const Logger log(sink, loop, config.logging.level, "main");
   PosixFileSystem fs;
@@ -112,8 +108,7 @@ int run_agent_service(const AgentConfig& config) {
     return kExitUsage;
   }
 
-  DesiredStateSync sync(loop, log.named("sync"));
-  Agent agent(AgentPorts{loop, random, fs, **wfm, sync, sink, config.logging.level}, agent_settings(config));
+  Agent agent(AgentPorts{loop, random, fs, **wfm, {}, sink, config.logging.level}, agent_settings(config));
 
   int exit_code = kExitOk;
   bool stopping = false;
@@ -127,9 +122,13 @@ int run_agent_service(const AgentConfig& config) {
       loop.stop();
     });
   };
-  signals.start([&loop, &stop](int signal) {
-    loop.post([&stop, signal] { stop(signal == SIGINT ? "SIGINT" : "SIGTERM"); });
-  });
+  if (auto watching = signals.start([&loop, &stop](int signal) {
+        loop.post([&stop, signal] { stop(signal == SIGINT ? "SIGINT" : "SIGTERM"); });
+      });
+      !watching) {
+    log.fatal("cannot watch for SIGTERM/SIGINT", {{"error", watching.error().message}});
+    return kExitFatal;
+  }
 
   log.info("margo-agent starting", {{"version", MARGO_VERSION},
                                     {"config", config.source_file},

@@ -11,6 +11,9 @@ namespace margo {
 
 enum class LogLevel { debug = 0, info = 1, warn = 2, error = 3, fatal = 4 };
 
+// How the production sink writes lines (logging.format).
+enum class LogFormat { logfmt, json };
+
 struct LogField {
   std::string key;
   std::string value;

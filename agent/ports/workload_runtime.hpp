@@ -47,6 +47,11 @@ class WorkloadRuntime {
 
   // "helm" or "compose": the deploymentProfile type it serves.
   virtual std::string profile_type() const = 0;
+  // The release or project name for a component: valid for this runtime, unique per (deployment,
+  // component). Asked once, when the component first appears; the engine stores the answer and never
+  // asks again, so a change of naming rules cannot orphan what is installed.
+  virtual std::string runtime_name(const std::string& deployment_id, const std::string& deployment_name,
+                                   const std::string& component_name) const = 0;
   // Installs the component, or upgrades it in place when present. Idempotent.
   virtual void apply(const ComponentSpec& spec, Callback<void> done) = 0;
   // Removes the component. Removing what is not there succeeds.

@@ -1,0 +1,114 @@
+#include "agent/app/config/agent_config.hpp"
+
+#include <sstream>
+
+namespace margo {
+
+std::string_view to_string(LogFormat format) {
+  switch (format) {
+    case LogFormat::logfmt:
+      return "logfmt";
+    case LogFormat::json:
+      return "json";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(IdentityType type) {
+  switch (type) {
+    case IdentityType::pki:
+      return "PKI";
+    case IdentityType::random:
+      return "RANDOM";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(SignatureAlgorithmSetting algorithm) {
+  switch (algorithm) {
+    case SignatureAlgorithmSetting::rsa_v1_5_sha256:
+      return "rsa-v1_5-sha256";
+    case SignatureAlgorithmSetting::rsa_pss_sha512:
+      return "rsa-pss-sha512";
+    case SignatureAlgorithmSetting::ecdsa_p256_sha256:
+      return "ecdsa-p256-sha256";
+    case SignatureAlgorithmSetting::ecdsa_p384_sha384:
+      return "ecdsa-p384-sha384";
+    case SignatureAlgorithmSetting::ecdsa_by_key_curve:
+      return "ecdsa";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(SignatureFormat format) {
+  switch (format) {
+    case SignatureFormat::structured:
+      return "structured";
+    case SignatureFormat::http_signature:
+      return "http-signature";
+  }
+  return "unknown";
+}
+
+std::string_view to_string(RuntimeType type) {
+  switch (type) {
+    case RuntimeType::kubernetes:
+      return "KUBERNETES";
+    case RuntimeType::docker:
+      return "DOCKER";
+  }
+  return "unknown";
+}
+
+namespace {
+
+const char* yes_no(bool value) {
+  return value ? "true" : "false";
+}
+
+void write_runtime(std::ostream& out, const RuntimeConfig& runtime) {
+  out << "  - type: " << to_string(runtime.type) << "\n";
+  if (runtime.type == RuntimeType::kubernetes) {
+    out << "    kubeconfigPath: " << runtime.kubernetes.kubeconfig_path << "\n";
+    return;
+  }
+  const DockerRuntimeConfig& docker = runtime.docker;
+  out << "    url: " << docker.url << "\n"
+      << "    tlsSkipVerification: " << yes_no(docker.tls_skip_verification) << "\n"
+      << "    tls: {cacertPath: " << docker.tls.ca_cert_path << ", certPath: " << docker.tls.cert_path
+      << ", keyPath: " << docker.tls.key_path << "}\n";
+}
+
+}  // namespace
+
+std::string to_string(const AgentConfig& config) {
+  std::ostringstream out;
+  const WfmConfig& wfm = config.wfm;
+  const RequestSignerConfig& signer = wfm.request_signer;
+  const AuthHelperConfig& auth = wfm.auth_helper;
+  out << "source: " << config.source_file << "\n"
+      << "logging: {level: " << to_string(config.logging.level)
+      << ", format: " << to_string(config.logging.format) << "}\n"
+      << "database.dataDir: " << config.data_dir << "\n"
+      << "deviceRootIdentity: {identityType: " << to_string(config.identity.type)
+      << ", pubCertPath: " << config.identity.certificate_path
+      << ", randomValue: " << config.identity.random_common_name << "}\n"
+      << "wfm.sbiUrl: " << wfm.sbi_url << "\n"
+      << "requestSigner: {enabled: " << yes_no(signer.enabled) << ", hashAlgo: " << signer.hash_algorithm
+      << ", signatureAlgo: " << to_string(signer.algorithm)
+      << ", signatureFormat: " << to_string(signer.format) << ", keyRef.path: " << signer.key_path << "}\n"
+      << "authHelper: {enabled: " << yes_no(auth.enabled) << ", tokenUrl: " << auth.token_url
+      << ", clientId: " << auth.client_id
+      << ", clientSecret: " << (auth.client_secret.empty() ? "" : "<redacted>")
+      << ", clientSecretRef.path: " << auth.client_secret_path << ", scope: " << auth.scope << "}\n"
+      << "tlsHelper: {enabled: " << yes_no(wfm.tls_helper.enabled)
+      << ", caKeyRef.path: " << wfm.tls_helper.ca_path
+      << ", fetchRootCa: " << yes_no(wfm.tls_helper.fetch_root_ca) << "}\n"
+      << "stateSeeking.interval: " << config.state_seeking_interval.count() << "ms\n"
+      << "runtimes:\n";
+  for (const RuntimeConfig& runtime : config.runtimes) write_runtime(out, runtime);
+  out << "capabilities.readFromFile: " << config.capabilities.path << "\n";
+  return out.str();
+}
+
+}  // namespace margo

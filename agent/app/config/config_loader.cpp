@@ -1,0 +1,76 @@
+#include "agent/app/config/config_loader.hpp"
+
+#include <filesystem>
+
+#include "agent/app/config/config_sections.hpp"
+#include "agent/app/config/config_walker.hpp"
+#include "agent/app/config/file_checks.hpp"
+#include "agent/app/config/yaml_document.hpp"
+
+namespace margo {
+namespace {
+
+constexpr std::size_t max_config_bytes = 1 << 20;
+
+const std::vector<std::string_view> root_keys = {"logging",      "database", "deviceRootIdentity", "wfm",
+                                                 "stateSeeking", "runtimes", "capabilities"};
+
+void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by_others,
+                   AgentConfig& config) {
+  read_logging(walker, root, config.logging);
+  read_database(walker, root, config.data_dir);
+  const auto identity_type = read_identity(walker, root, config.identity);
+  read_wfm(walker, root, WfmSectionContext{identity_type, readable_by_others}, config.wfm);
+  read_state_seeking(walker, root, config.state_seeking_interval);
+  read_runtimes(walker, root, config.runtimes);
+  read_capabilities(walker, root, config.capabilities);
+}
+
+std::string working_directory() {
+  std::error_code error;
+  const auto directory = std::filesystem::current_path(error);
+  return error ? std::string("/") : directory.string();
+}
+
+}  // namespace
+
+ConfigLoad parse_config_with(std::string_view yaml, const ConfigParseOptions& options) {
+  ProblemCollector sink(options.file_name);
+  ConfigLoad load;
+  AgentConfig config;
+  config.source_file = options.file_name;
+  if (const auto document = load_single_document(yaml, sink)) {
+    ConfigWalker walker(sink, options.base_directory);
+    const Position start = position_of(document->Mark());
+    try {
+      if (const auto root = walker.map(Field{*document, "", start, start}, root_keys)) {
+        read_sections(walker, *root, options.readable_by_others, config);
+      }
+    } catch (const YAML::Exception& error) {
+      sink.problem(position_of(error.mark), "", "unreadable YAML: " + error.msg);
+    }
+  }
+  if (!sink.has_problems()) load.config = std::move(config);
+  load.problems = sink.take_problems();
+  load.warnings = sink.take_warnings();
+  return load;
+}
+
+ConfigLoad parse_config(std::string_view yaml, const std::string& file_name) {
+  return parse_config_with(yaml, ConfigParseOptions{file_name, working_directory(), false});
+}
+
+ConfigLoad load_config_file(const std::string& path) {
+  auto text = read_text_file(path, max_config_bytes);
+  if (!text) {
+    ConfigLoad load;
+    load.problems.push_back(ConfigProblem{path, 0, 0, "", text.error().message});
+    return load;
+  }
+  const auto readable = readable_by_group_or_others(path);
+  // When the permissions cannot be read, assume the worst: inline secrets are refused.
+  const bool readable_by_others = !readable || *readable;
+  return parse_config_with(*text, ConfigParseOptions{path, working_directory(), readable_by_others});
+}
+
+}  // namespace margo

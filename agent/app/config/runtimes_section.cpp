@@ -1,0 +1,106 @@
+// The section runtimes: a list of KUBERNETES and DOCKER entries, at most one of each type.
+
+#include <algorithm>
+
+#include "agent/app/config/config_sections.hpp"
+#include "agent/app/config/file_checks.hpp"
+#include "agent/app/config/value_parsers.hpp"
+
+namespace margo {
+namespace {
+
+std::string_view settings_key(RuntimeType type) {
+  return type == RuntimeType::kubernetes ? "kubernetes" : "docker";
+}
+
+void read_kubernetes(ConfigWalker& walker, const MapFields& entry, KubernetesRuntimeConfig& kubernetes) {
+  const auto section = walker.child_map(entry, "kubernetes", {"kubeconfigPath"});
+  if (!section) return;
+  const auto field = walker.required(*section, "kubeconfigPath");
+  if (!field) return;
+  const auto path = walker.path(*field);
+  if (!path) return;
+  kubernetes.kubeconfig_path = *path;
+  // Clusters often come up after the agent: a missing kubeconfig is worth a warning, not a refusal.
+  if (!path_exists(*path)) walker.sink().warning(*field, "kubeconfig not found (yet): " + *path);
+}
+
+// docker.tls.{cacertPath,certPath,keyPath}: each null or an existing file.
+void read_docker_tls(ConfigWalker& walker, const MapFields& docker_map, DockerTlsConfig& tls) {
+  const auto section = walker.child_map(docker_map, "tls", {"cacertPath", "certPath", "keyPath"});
+  if (!section) return;
+  const auto read_file = [&](std::string_view key, std::string& out) {
+    if (const auto field = section->find(key)) {
+      if (auto path = walker.existing_file(*field)) out = *path;
+    }
+  };
+  read_file("cacertPath", tls.ca_cert_path);
+  read_file("certPath", tls.cert_path);
+  read_file("keyPath", tls.key_path);
+}
+
+void read_docker(ConfigWalker& walker, const MapFields& entry, DockerRuntimeConfig& docker) {
+  const auto section = walker.child_map(entry, "docker", {"url", "tlsSkipVerification", "tls"});
+  if (!section) return;
+  if (const auto url = walker.required(*section, "url")) {
+    if (auto value = walker.parsed<std::string>(*url, parse_docker_url)) docker.url = *value;
+  }
+  if (const auto skip = section->find("tlsSkipVerification")) {
+    if (auto value = walker.parsed<bool>(*skip, parse_bool)) {
+      docker.tls_skip_verification = *value;
+      if (*value) walker.sink().warning(*skip, "the Docker engine's TLS certificate is not verified");
+    }
+  }
+  read_docker_tls(walker, *section, docker.tls);
+}
+
+std::optional<RuntimeConfig> read_runtime(ConfigWalker& walker, const Field& item) {
+  const auto entry = walker.map(item, {"type", "kubernetes", "docker"});
+  if (!entry) return std::nullopt;
+  const auto type_field = walker.required(*entry, "type");
+  if (!type_field) return std::nullopt;
+  const auto type = walker.parsed<RuntimeType>(*type_field, parse_runtime_type);
+  if (!type) return std::nullopt;
+  RuntimeConfig runtime;
+  runtime.type = *type;
+  const RuntimeType other = *type == RuntimeType::kubernetes ? RuntimeType::docker : RuntimeType::kubernetes;
+  if (const auto mismatched = entry->entry(settings_key(other))) {
+    walker.sink().problem(mismatched->key_position, mismatched->path,
+                          "does not belong to a runtime of type " + std::string(to_string(*type)));
+  }
+  if (*type == RuntimeType::kubernetes) {
+    read_kubernetes(walker, *entry, runtime.kubernetes);
+  } else {
+    read_docker(walker, *entry, runtime.docker);
+  }
+  return runtime;
+}
+
+}  // namespace
+
+void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes) {
+  const auto field = walker.required(root, "runtimes");
+  if (!field) return;
+  const auto items = walker.sequence(*field);
+  if (!items) return;
+  if (items->empty()) {
+    walker.sink().problem(*field, "at least one runtime is required");
+    return;
+  }
+  std::vector<std::pair<RuntimeType, std::string>> seen;
+  for (const Field& item : *items) {
+    auto runtime = read_runtime(walker, item);
+    if (!runtime) continue;
+    const auto first =
+        std::find_if(seen.begin(), seen.end(), [&](const auto& s) { return s.first == runtime->type; });
+    if (first != seen.end()) {
+      walker.sink().problem(item, "a second " + std::string(to_string(runtime->type)) +
+                                      " runtime (the first is " + first->second + ")");
+      continue;
+    }
+    seen.emplace_back(runtime->type, item.path);
+    runtimes.push_back(std::move(*runtime));
+  }
+}
+
+}  // namespace margo

@@ -1,0 +1,196 @@
+// Each key's good values, defaults, and the warnings that do not stop a config from loading.
+
+#include <catch2/catch.hpp>
+
+#include "tests/unit/app_config/config_test_support.hpp"
+
+using namespace margo;
+using namespace margo::test;
+using namespace std::chrono_literals;
+
+namespace {
+
+// The config after one edit; the test fails when it does not load.
+AgentConfig loaded(const ConfigFixture& fixture, std::string_view from, std::string_view to) {
+  const ConfigLoad load = fixture.load(replaced(valid_config(), from, to));
+  INFO(describe(load));
+  REQUIRE(load.config);
+  return *load.config;
+}
+
+}  // namespace
+
+TEST_CASE("logging: level and format in any case, with defaults") {
+  const ConfigFixture fixture;
+  CHECK(loaded(fixture, "level: INFO", "level: warning").logging.level == LogLevel::warn);
+  CHECK(loaded(fixture, "level: INFO", "level: Error").logging.level == LogLevel::error);
+  CHECK(loaded(fixture, "level: INFO", "level: INFO\n  format: JSON").logging.format == LogFormat::json);
+  const AgentConfig defaults = loaded(fixture, "logging:\n  level: INFO\n", "");
+  CHECK(defaults.logging.level == LogLevel::info);
+  CHECK(defaults.logging.format == LogFormat::logfmt);
+}
+
+TEST_CASE("database.dataDir may not exist yet, and is made absolute") {
+  const ConfigFixture fixture;
+  CHECK(loaded(fixture, "dataDir: ./data", "dataDir: ./not/yet/there").data_dir ==
+        fixture.dir().path() + "/not/yet/there");
+  CHECK(loaded(fixture, "dataDir: ./data", "dataDir: /var/lib/margo").data_dir == "/var/lib/margo");
+}
+
+TEST_CASE("stateSeeking.interval: seconds or durations from 100ms to 24h, 15s by default") {
+  const ConfigFixture fixture;
+  CHECK(loaded(fixture, "interval: 15", "interval: 0.1").state_seeking_interval == 100ms);
+  CHECK(loaded(fixture, "interval: 15", "interval: 100ms").state_seeking_interval == 100ms);
+  CHECK(loaded(fixture, "interval: 15", "interval: 2m").state_seeking_interval == 2min);
+  CHECK(loaded(fixture, "interval: 15", "interval: \"1m30s\"").state_seeking_interval == 90s);
+  CHECK(loaded(fixture, "interval: 15", "interval: 24h").state_seeking_interval == 24h);
+  CHECK(loaded(fixture, "stateSeeking:\n  interval: 15\n", "").state_seeking_interval == 15s);
+}
+
+TEST_CASE("wfm.sbiUrl keeps its path prefix without a trailing slash") {
+  const ConfigFixture fixture;
+  const auto url = [&](std::string_view value) {
+    return loaded(fixture, "sbiUrl: https://wfm.example.com:8443/margo", value).wfm.sbi_url;
+  };
+  CHECK(url("sbiUrl: https://wfm.example.com:8443/margo/") == "https://wfm.example.com:8443/margo");
+  CHECK(url("sbiUrl: HTTPS://WFM.example.com") == "https://wfm.example.com");
+  CHECK(url("sbiUrl: https://[::1]:8443/") == "https://[::1]:8443");
+}
+
+TEST_CASE("requestSigner: algorithms normalised, format kept, disabling it only warns") {
+  const ConfigFixture fixture;
+  CHECK(loaded(fixture, "signatureAlgo: ecdsa", "signatureAlgo: rsa-pss").wfm.request_signer.algorithm ==
+        SignatureAlgorithmSetting::rsa_pss_sha512);
+  CHECK(loaded(fixture, "signatureAlgo: ecdsa", "signatureAlgo: ECDSA-P384-SHA384")
+            .wfm.request_signer.algorithm == SignatureAlgorithmSetting::ecdsa_p384_sha384);
+  CHECK(loaded(fixture, "signatureFormat: structured", "signatureFormat: http-signature")
+            .wfm.request_signer.format == SignatureFormat::http_signature);
+
+  const ConfigLoad disabled = fixture.load(
+      replaced(replaced(valid_config(), "      keyRef:\n        path: ./device.key\n", ""),
+               "    requestSigner:\n      enabled: true", "    requestSigner:\n      enabled: false"));
+  INFO(describe(disabled));
+  REQUIRE(disabled.config);
+  CHECK_FALSE(disabled.config->wfm.request_signer.enabled);
+  CHECK(has_warning(disabled, "wfm.clientPlugins.requestSigner", "not signed"));
+}
+
+TEST_CASE("a private key readable by others is a warning") {
+  const ConfigFixture fixture;
+  fixture.dir().write("open.key", "-----BEGIN PRIVATE KEY-----\n", 0644);
+  const ConfigLoad load = fixture.load(replaced(valid_config(), "path: ./device.key", "path: ./open.key"));
+  CHECK(load.config);
+  CHECK(has_warning(load, "wfm.clientPlugins.requestSigner.keyRef.path", "readable by group or others"));
+}
+
+TEST_CASE("RANDOM identity: the key path is where the generated key goes") {
+  const ConfigFixture fixture;
+  const std::string random = R"(  identityType: random
+  attestation:
+    random:
+      value: my-device-42
+)";
+  const std::string pki = "  identityType: PKI\n  attestation:\n    pki:\n      pubCertPath: ./device.crt\n";
+
+  const AgentConfig config = loaded(fixture, pki, random);
+  CHECK(config.identity.type == IdentityType::random);
+  CHECK(config.identity.random_common_name == "my-device-42");
+
+  SECTION("a key that does not exist yet, in an existing directory") {
+    const ConfigLoad load = fixture.load(
+        replaced(replaced(valid_config(), pki, random), "path: ./device.key", "path: ./new.key"));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    CHECK(load.config->wfm.request_signer.key_path == fixture.dir().path() + "/new.key");
+  }
+  SECTION("a key whose directory does not exist") {
+    const ConfigLoad load = fixture.load(
+        replaced(replaced(valid_config(), pki, random), "path: ./device.key", "path: ./keys/new.key"));
+    CHECK(has_problem(load, "wfm.clientPlugins.requestSigner.keyRef.path", "directory not found"));
+  }
+  SECTION("no key path at all") {
+    const ConfigLoad load = fixture.load(
+        replaced(replaced(valid_config(), pki, random), "      keyRef:\n        path: ./device.key\n", ""));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    CHECK(load.config->wfm.request_signer.key_path.empty());
+  }
+  SECTION("a pki section under a RANDOM identity is ignored with a warning") {
+    const ConfigLoad load =
+        fixture.load(replaced(valid_config(), "identityType: PKI", "identityType: RANDOM"));
+    REQUIRE(load.config);
+    CHECK(has_warning(load, "deviceRootIdentity.attestation.pki", "ignored: identityType is RANDOM"));
+  }
+}
+
+TEST_CASE("tlsHelper disabled: the system trust store, and caKeyRef ignored with a warning") {
+  const ConfigFixture fixture;
+  const ConfigLoad load =
+      fixture.load(replaced(valid_config(), "    tlsHelper:\n      enabled: true\n",
+                            "    tlsHelper:\n      enabled: false\n      fetchRootCa: true\n"));
+  INFO(describe(load));
+  REQUIRE(load.config);
+  CHECK_FALSE(load.config->wfm.tls_helper.enabled);
+  CHECK(load.config->wfm.tls_helper.ca_path.empty());
+  CHECK(load.config->wfm.tls_helper.fetch_root_ca);
+  CHECK(has_warning(load, "wfm.clientPlugins.tlsHelper.caKeyRef.path", "system trust store"));
+}
+
+TEST_CASE("runtimes: KUBERNETES and HELM, DOCKER and COMPOSE, with their settings") {
+  const ConfigFixture fixture;
+  const std::string docker = "  - type: DOCKER\n    docker:\n      url: unix:///var/run/docker.sock\n";
+
+  SECTION("a kubeconfig that exists") {
+    fixture.dir().write("kube/config", "apiVersion: v1\n");
+    const ConfigLoad load = fixture.load(replaced(
+        valid_config(), docker, "  - type: helm\n    kubernetes:\n      kubeconfigPath: kube/config\n"));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    CHECK(load.warnings.empty());
+    REQUIRE(load.config->runtimes.size() == 1);
+    CHECK(load.config->runtimes[0].type == RuntimeType::kubernetes);
+    CHECK(load.config->runtimes[0].kubernetes.kubeconfig_path == fixture.dir().path() + "/kube/config");
+  }
+  SECTION("a kubeconfig that is not there yet only warns") {
+    const ConfigLoad load = fixture.load(replaced(
+        valid_config(), docker, "  - type: KUBERNETES\n    kubernetes:\n      kubeconfigPath: ./absent\n"));
+    REQUIRE(load.config);
+    CHECK(has_warning(load, "runtimes[0].kubernetes.kubeconfigPath", "kubeconfig not found (yet)"));
+  }
+  SECTION("one of each type, a TLS engine with its files, and skipped verification warned about") {
+    fixture.dir().write("docker/ca.pem", "ca");
+    fixture.dir().write("docker/cert.pem", "cert");
+    fixture.dir().write("docker/key.pem", "key", 0600);
+    const std::string both = R"(  - type: compose
+    docker:
+      url: tcp://Docker.local:2376
+      tlsSkipVerification: true
+      tls:
+        cacertPath: ./docker/ca.pem
+        certPath: ./docker/cert.pem
+        keyPath: ./docker/key.pem
+  - type: KUBERNETES
+    kubernetes:
+      kubeconfigPath: /etc/rancher/k3s/k3s.yaml
+)";
+    const ConfigLoad load = fixture.load(replaced(valid_config(), docker, both));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    REQUIRE(load.config->runtimes.size() == 2);
+    const DockerRuntimeConfig& engine = load.config->runtimes[0].docker;
+    CHECK(engine.url == "tcp://docker.local:2376");
+    CHECK(engine.tls_skip_verification);
+    CHECK(engine.tls.ca_cert_path == fixture.dir().path() + "/docker/ca.pem");
+    CHECK(engine.tls.key_path == fixture.dir().path() + "/docker/key.pem");
+    CHECK(has_warning(load, "runtimes[0].docker.tlsSkipVerification", "not verified"));
+  }
+  SECTION("null TLS paths are unset") {
+    const ConfigLoad load =
+        fixture.load(replaced(valid_config(), "url: unix:///var/run/docker.sock\n",
+                              "url: unix:///var/run/docker.sock\n      tls:\n        cacertPath: null\n      "
+                              "  certPath: ~\n        keyPath:\n"));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    CHECK(load.config->runtimes[0].docker.tls.ca_cert_path.empty());
+  }
+}
