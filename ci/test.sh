@@ -1,0 +1,12 @@
+#!/usr/bin/env bash
+# Sets everything up and runs every test: the unit, contract and integration tests of the normal
+# build, and the unit and contract tests again under AddressSanitizer + UndefinedBehaviorSanitizer
+# (one ctest entry, "sanitizers", so a single ctest summary line covers all of it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+bash ci/build.sh build-asan --sanitize
+bash ci/build.sh build --asan-dir build-asan
+cd build
+ctest --output-on-failure --timeout 900 "$@"
