@@ -2,7 +2,6 @@
 
 #include <stdexcept>
 
-#include "agent/core/desired_state_sync.hpp"
 #include "agent/core/paths.hpp"
 #include "agent/wfm/certificate.hpp"
 #include "agent/wfm/rfc9421_signer.hpp"
@@ -50,7 +49,6 @@ void must(const Status& status, std::string_view what) {
 struct DeviceWorld::AgentProcess {
   std::unique_ptr<Rfc9421Signer> signer;
   std::unique_ptr<WfmClient> wfm;
-  std::unique_ptr<DesiredStateSync> sync;
   std::unique_ptr<Agent> agent;
 };
 
@@ -59,7 +57,9 @@ DeviceWorld::DeviceWorld(DeviceWorldOptions options)
       random_(options_.seed),
       network_(executor_, random_),
       filesystem_(executor_),
-      wfm_(executor_, options_.wfm) {
+      wfm_(executor_, options_.wfm),
+      compose_(executor_, "compose", options_.runtime),
+      helm_(executor_, "helm", options_.runtime) {
   network_.set_default_link(options_.link);
   must(network_.add_host(kWfmUrl, [this](const HttpRequest& request) { return serve(request); }), "WFM host");
   const std::string capabilities(kCapabilitiesPath);
@@ -116,14 +116,15 @@ void DeviceWorld::start_agent() {
   process->wfm = must(WfmClient::create(executor_, network_, wfm_options, process->signer.get(), nullptr,
                                         logger.named("wfm-client")),
                       "WFM client");
-  process->sync = std::make_unique<DesiredStateSync>(executor_, logger.named("sync"));
 
   AgentSettings settings;
   settings.data_directory = std::string(kDataDirectory);
   settings.capabilities_path = std::string(kCapabilitiesPath);
   settings.polling.interval = options_.poll_interval;
+  settings.reconcile = options_.reconcile;
   process->agent = std::make_unique<Agent>(
-      AgentPorts{executor_, random_, filesystem_, *process->wfm, *process->sync, log_, options_.log_level},
+      AgentPorts{
+          executor_, random_, filesystem_, *process->wfm, {&compose_, &helm_}, log_, options_.log_level},
       settings);
   process_ = std::move(process);
   process_->agent->start([this](const Error& error) { fatal_error_ = error; });

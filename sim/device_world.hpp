@@ -9,6 +9,7 @@
 #include <string>
 
 #include "agent/core/agent.hpp"
+#include "fakes/runtime/fake_runtime.hpp"
 #include "fakes/wfm/fake_wfm.hpp"
 #include "sim/adapters/memory_filesystem.hpp"
 #include "sim/adapters/recording_log_sink.hpp"
@@ -29,6 +30,8 @@ struct DeviceWorldOptions {
   LogLevel log_level = LogLevel::info;
   bool sign_requests = true;
   fake::FakeWfmOptions wfm;
+  fake::FakeRuntimeOptions runtime;
+  ReconcilerSettings reconcile;
 };
 
 class DeviceWorld {
@@ -52,6 +55,9 @@ class DeviceWorld {
   SimNetwork& network() { return network_; }
   MemoryFileSystem& filesystem() { return filesystem_; }
   fake::FakeWfm& wfm() { return wfm_; }
+  // The device's container engine and cluster: they outlive agent kills and power losses.
+  fake::FakeRuntime& compose() { return compose_; }
+  fake::FakeRuntime& helm() { return helm_; }
   const RecordingLogSink& log() const { return log_; }
   // The running agent; null when none runs.
   Agent* agent();
@@ -71,6 +77,8 @@ class DeviceWorld {
   MemoryFileSystem filesystem_;
   RecordingLogSink log_;
   fake::FakeWfm wfm_;
+  fake::FakeRuntime compose_;
+  fake::FakeRuntime helm_;
   std::unique_ptr<AgentProcess> process_;
   std::optional<Error> fatal_error_;
   std::size_t agent_starts_ = 0;

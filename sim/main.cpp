@@ -29,8 +29,8 @@ void print_summary(const margo::sim::ScenarioResult& result, const std::string& 
             << "  WFM requests        " << s.wfm_requests << "\n"
             << "  onboardings         " << s.onboardings << " (of " << s.onboarding_requests << " requests)\n"
             << "  capabilities sent   " << s.capabilities_reports << "\n"
-            << "  manifest polls      " << s.polls << " (" << s.not_modified << " answered 304, " << s.failed_polls
-            << " failed)\n"
+            << "  manifest polls      " << s.polls << " (" << s.not_modified << " answered 304, "
+            << s.failed_polls << " failed)\n"
             << "  signatures          " << s.signatures_verified << " verified by the fake WFM, "
             << s.signatures_rejected << " missing or failed\n"
             << "  bytes on the wire   " << s.request_bytes << " sent, " << s.response_bytes << " received\n"

@@ -67,8 +67,9 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
         failures, summary.not_modified >= *expect.min_not_modified,
         number(summary.not_modified) + " 304 answers, expected at least " + number(*expect.min_not_modified));
   if (expect.max_failed_polls)
-    check(failures, summary.failed_polls <= *expect.max_failed_polls,
-          number(summary.failed_polls) + " failed polls, expected at most " + number(*expect.max_failed_polls));
+    check(
+        failures, summary.failed_polls <= *expect.max_failed_polls,
+        number(summary.failed_polls) + " failed polls, expected at most " + number(*expect.max_failed_polls));
   if (expect.capabilities_reports)
     check(failures, summary.capabilities_reports == *expect.capabilities_reports,
           number(summary.capabilities_reports) + " capabilities reports, expected " +

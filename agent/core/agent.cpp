@@ -32,7 +32,9 @@ Agent::Agent(AgentPorts ports, AgentSettings settings)
     : ports_(ports),
       settings_(std::move(settings)),
       logger_(ports.log_sink, ports.executor, ports.log_level, "agent"),
-      store_(ports.fs, settings_.data_directory) {}
+      store_(ports.fs, settings_.data_directory),
+      deployments_(ports.fs, settings_.data_directory),
+      runtimes_(ports.runtimes) {}
 
 void Agent::start(std::function<void(const Error&)> on_fatal) {
   on_fatal_ = std::move(on_fatal);
@@ -49,11 +51,20 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
   capabilities_ = std::make_unique<CapabilitiesReporter>(ports_.executor, ports_.random, ports_.fs,
                                                          ports_.wfm, *state_, logger_.named("capabilities"),
                                                          settings_.capabilities_path, settings_.retry);
-  poller_ =
-      std::make_unique<ManifestPoller>(ports_.executor, ports_.random, ports_.wfm, *state_,
-                                       ports_.desired_state, logger_.named("poller"), settings_.polling);
+  reporter_ = std::make_unique<StatusReporter>(ports_.executor, ports_.random, ports_.wfm, *state_,
+                                               logger_.named("status"), settings_.retry);
+  reconciler_ = std::make_unique<Reconciler>(ports_.executor, ports_.random, *state_, deployments_, runtimes_,
+                                             logger_.named("reconciler"), settings_.reconcile,
+                                             [this] { state_changed(); });
+  sync_ =
+      std::make_unique<DesiredStateSync>(ports_.executor, ports_.wfm, *state_, deployments_, runtimes_,
+                                         logger_.named("sync"), settings_.sync, [this] { state_changed(); });
+  poller_ = std::make_unique<ManifestPoller>(ports_.executor, ports_.random, ports_.wfm, *state_, *sync_,
+                                             logger_.named("poller"), settings_.polling);
   poller_->set_before_poll([this] { capabilities_->check(); });
 
+  // Work left unfinished by the last run goes on at once: it needs the runtimes, not the WFM.
+  reconciler_->kick();
   phase_ = AgentPhase::onboarding;
   onboarding_->run(lifetime_.guard([this](Status result) { onboarded(std::move(result)); }));
 }
@@ -61,6 +72,7 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
 void Agent::onboarded(Status result) {
   if (phase_ != AgentPhase::onboarding) return;
   if (!result) return fail(result.error());
+  reporter_->kick();
   phase_ = AgentPhase::reporting_capabilities;
   capabilities_->check(lifetime_.guard([this] { capabilities_settled(); }));
 }
@@ -71,12 +83,20 @@ void Agent::capabilities_settled() {
   poller_->start();
 }
 
+void Agent::state_changed() {
+  if (phase_ == AgentPhase::stopping || phase_ == AgentPhase::stopped || phase_ == AgentPhase::failed) return;
+  reconciler_->kick();
+  if (!state_->get().client_id.empty()) reporter_->kick();
+}
+
 void Agent::fail(const Error& error) {
   logger_.fatal("agent stopped", {{"code", error.code}, {"error", error.message}});
   phase_ = AgentPhase::failed;
   if (onboarding_) onboarding_->stop();
   if (capabilities_) capabilities_->stop();
   if (poller_) poller_->stop();
+  if (reconciler_) reconciler_->stop();
+  if (reporter_) reporter_->stop();
   if (on_fatal_) {
     auto on_fatal = std::move(on_fatal_);
     on_fatal_ = nullptr;
@@ -91,12 +111,15 @@ void Agent::stop(std::function<void()> on_stopped) {
   if (onboarding_) onboarding_->stop();
   if (capabilities_) capabilities_->stop();
   if (poller_) poller_->stop();
+  if (reconciler_) reconciler_->stop();
+  if (reporter_) reporter_->stop();
   wait_until_idle();
 }
 
 bool Agent::idle() const {
   return (!onboarding_ || onboarding_->idle()) && (!capabilities_ || capabilities_->idle()) &&
-         (!poller_ || poller_->idle());
+         (!poller_ || poller_->idle()) && (!reconciler_ || reconciler_->idle()) &&
+         (!reporter_ || reporter_->idle());
 }
 
 void Agent::wait_until_idle() {
@@ -120,6 +143,11 @@ const PollCounters& Agent::poll_counters() const {
 
 std::size_t Agent::capabilities_reports() const {
   return capabilities_ ? capabilities_->reports_sent() : 0;
+}
+
+const StatusReporterCounters& Agent::status_counters() const {
+  static const StatusReporterCounters kNone;
+  return reporter_ ? reporter_->counters() : kNone;
 }
 
 }  // namespace margo

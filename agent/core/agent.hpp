@@ -1,7 +1,8 @@
 #pragma once
-// The agent's lifecycle: load the persisted state, onboard (once), report capabilities, then poll
-// the desired state until stopped. Everything goes through the ports, so the same object runs as
-// the production daemon and inside the simulator.
+// The agent's lifecycle: load the persisted state, resume unfinished runtime work, onboard (once),
+// report capabilities, then poll the desired state, reconcile it and report status until stopped.
+// Everything goes through the ports, so the same object runs as the production daemon and inside the
+// simulator.
 
 #include <functional>
 #include <memory>
@@ -9,13 +10,17 @@
 #include <string>
 
 #include "agent/core/capabilities_reporter.hpp"
-#include "agent/core/desired_state_handler.hpp"
+#include "agent/core/deployment_store.hpp"
+#include "agent/core/desired_state_sync.hpp"
 #include "agent/core/lifetime.hpp"
 #include "agent/core/logger.hpp"
 #include "agent/core/manifest_poller.hpp"
 #include "agent/core/onboarding.hpp"
 #include "agent/core/persisted_state.hpp"
+#include "agent/core/reconciler.hpp"
+#include "agent/core/runtime_registry.hpp"
 #include "agent/core/state_store.hpp"
+#include "agent/core/status_reporter.hpp"
 #include "agent/ports/executor.hpp"
 #include "agent/ports/filesystem.hpp"
 #include "agent/ports/random.hpp"
@@ -28,7 +33,9 @@ struct AgentSettings {
   std::string capabilities_path;
   bool fetch_root_ca = false;
   PollSettings polling;
-  BackoffPolicy retry;                                 // onboarding and capabilities
+  BackoffPolicy retry;  // onboarding, capabilities and status reports
+  SyncSettings sync;
+  ReconcilerSettings reconcile;
   Duration stop_poll = std::chrono::milliseconds(20);  // how often stop() looks for in-flight work
 };
 
@@ -37,7 +44,7 @@ struct AgentPorts {
   Random& random;
   FileSystem& fs;
   WfmApi& wfm;
-  DesiredStateHandler& desired_state;
+  std::vector<WorkloadRuntime*> runtimes;  // one per deploymentProfile type this device serves
   LogSink& log_sink;
   LogLevel log_level = LogLevel::info;
 };
@@ -60,12 +67,14 @@ class Agent {
   const AgentState& state() const { return state_->get(); }
   const PollCounters& poll_counters() const;
   std::size_t capabilities_reports() const;
+  const StatusReporterCounters& status_counters() const;
 
   // The path of the root CA fetched from the WFM (when enabled), inside the data directory.
   static std::string root_ca_path(const std::string& data_directory);
 
  private:
   void onboarded(Status result);
+  void state_changed();
   void capabilities_settled();
   void fail(const Error& error);
   void wait_until_idle();
@@ -75,8 +84,13 @@ class Agent {
   AgentSettings settings_;
   Logger logger_;
   StateStore store_;
+  DeploymentStore deployments_;
+  RuntimeRegistry runtimes_;
   std::unique_ptr<PersistedState> state_;
   std::unique_ptr<Onboarding> onboarding_;
+  std::unique_ptr<StatusReporter> reporter_;
+  std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<DesiredStateSync> sync_;
   std::unique_ptr<CapabilitiesReporter> capabilities_;
   std::unique_ptr<ManifestPoller> poller_;
   std::function<void(const Error&)> on_fatal_;

@@ -11,6 +11,15 @@ nlohmann::json to_json(const AgentState& state) {
   // u64 stays exact: nlohmann stores it as number_unsigned.
   json["manifest"]["version"] =
       state.manifest_version ? nlohmann::json(*state.manifest_version) : nlohmann::json();
+  nlohmann::json deployments = nlohmann::json::array();
+  for (const auto& [id, record] : state.deployments) deployments.push_back(to_json(record));
+  json["deployments"] = std::move(deployments);
+  nlohmann::json outbox = nlohmann::json::array();
+  for (const auto& entry : state.outbox)
+    outbox.push_back(
+        {{"sequence", entry.sequence}, {"deploymentId", entry.deployment_id}, {"body", entry.body}});
+  json["outbox"] = std::move(outbox);
+  json["nextReportSequence"] = state.next_report_sequence;
   return json;
 }
 
@@ -55,6 +64,30 @@ Result<AgentState> agent_state_from_json(const nlohmann::json& json) {
   } else if (!version->is_null()) {
     return invalid("manifest.version", "not an unsigned 64-bit integer");
   }
+
+  const auto deployments = json.find("deployments");
+  if (deployments == json.end() || !deployments->is_array())
+    return invalid("deployments", "missing or not a list");
+  for (const auto& item : *deployments) {
+    auto record = deployment_record_from_json(item);
+    if (!record) return record.error();
+    const std::string id = record->id;
+    if (!state.deployments.emplace(id, std::move(record).value()).second)
+      return invalid("deployments", "'" + id + "' appears twice");
+  }
+  const auto outbox = json.find("outbox");
+  if (outbox == json.end() || !outbox->is_array()) return invalid("outbox", "missing or not a list");
+  for (const auto& item : *outbox) {
+    if (!item.is_object() || !item.contains("sequence") || !item["sequence"].is_number_unsigned() ||
+        !item.contains("deploymentId") || !item["deploymentId"].is_string() || !item.contains("body") ||
+        !item["body"].is_string())
+      return invalid("outbox[]", "each entry needs sequence, deploymentId and body");
+    state.outbox.push_back({item["sequence"].get<std::uint64_t>(), item["deploymentId"].get<std::string>(),
+                            item["body"].get<std::string>()});
+  }
+  const auto next = json.find("nextReportSequence");
+  if (next == json.end() || !next->is_number_unsigned()) return invalid("nextReportSequence", "missing");
+  state.next_report_sequence = next->get<std::uint64_t>();
   return state;
 }
 

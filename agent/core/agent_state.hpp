@@ -2,16 +2,26 @@
 // Everything the agent must remember across restarts, in one versioned document.
 
 #include <cstdint>
+#include <map>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <nlohmann/json.hpp>
 
+#include "agent/core/deployment_record.hpp"
 #include "agent/ports/result.hpp"
 
 namespace margo {
 
 inline constexpr int kStateSchemaVersion = 1;
+
+struct OutboxEntry {
+  std::uint64_t sequence = 0;
+  std::string deployment_id;
+  std::string body;  // the DeploymentStatusManifest JSON, as it will be sent
+  bool operator==(const OutboxEntry&) const = default;
+};
 
 struct AgentState {
   // Onboarding: the identity the WFM gave this client. Empty until onboarded.
@@ -25,6 +35,15 @@ struct AgentState {
   // Desired state: the last manifest taken in whole. Rollback protection compares against it.
   std::optional<std::uint64_t> manifest_version;
   std::string manifest_etag;
+
+  // Every deployment the agent is responsible for, by deploymentId (removed ones are dropped once
+  // their `removed` report is queued).
+  std::map<std::string, DeploymentRecord> deployments;
+
+  // Status reports not yet accepted by the WFM, oldest first. Queued in the same save as the state
+  // change they report, so none is lost and they go out in order.
+  std::vector<OutboxEntry> outbox;
+  std::uint64_t next_report_sequence = 1;
 
   bool operator==(const AgentState&) const = default;
 };

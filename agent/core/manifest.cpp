@@ -13,7 +13,8 @@ Error invalid(const std::string& field, const std::string& reason) {
 }
 
 bool is_safe_id(std::string_view id) {
-  if (id.empty() || id.size() > 128) return false;
+  // Ids name files and URL path segments: "." and ".." would walk out of them.
+  if (id.empty() || id.size() > 128 || id == "." || id == "..") return false;
   return std::all_of(id.begin(), id.end(), [](char c) {
     return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-' ||
            c == '.' || c == '_' || c == '~';

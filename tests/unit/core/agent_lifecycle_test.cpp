@@ -16,26 +16,12 @@ namespace {
 
 const std::string kEmptyManifest = R"({"manifestVersion":1,"bundle":null,"deployments":[]})";
 
-class AcceptingHandler final : public DesiredStateHandler {
- public:
-  explicit AcceptingHandler(Executor& executor) : executor_(executor) {}
-  void take_in(const Manifest& manifest, Callback<void> done) override {
-    versions.push_back(manifest.version);
-    executor_.post([done = std::move(done)] { done({}); });
-  }
-  std::vector<std::uint64_t> versions;
-
- private:
-  Executor& executor_;
-};
-
 struct World {
   VirtualExecutor executor;
   SeededRandom random{11};
   MemoryFileSystem fs{executor};
   RecordingLogSink logs;
   ScriptedWfm wfm{executor};
-  AcceptingHandler handler{executor};
   std::optional<Error> fatal;
   std::unique_ptr<Agent> agent;
 
@@ -54,7 +40,7 @@ struct World {
   }
 
   void start(AgentSettings agent_settings) {
-    agent = std::make_unique<Agent>(AgentPorts{executor, random, fs, wfm, handler, logs, LogLevel::debug},
+    agent = std::make_unique<Agent>(AgentPorts{executor, random, fs, wfm, {}, logs, LogLevel::debug},
                                     std::move(agent_settings));
     agent->start([this](const Error& error) { fatal = error; });
   }
@@ -161,7 +147,6 @@ TEST_CASE("polls follow the interval with jitter; If-None-Match carries the acce
   };
   world.start();
   world.executor.run_for(10min);
-  CHECK(world.handler.versions == std::vector<std::uint64_t>{1});
   CHECK(world.agent->state().manifest_version == 1u);
   CHECK(world.agent->state().manifest_etag == "\"etag-1\"");
   const auto& counters = world.agent->poll_counters();
@@ -204,7 +189,6 @@ TEST_CASE("rollback and malformed manifests are rejected, logged once, and polli
   world.start();
   world.executor.run_for(5min);
   CHECK(world.agent->state().manifest_version == 5u);
-  CHECK(world.handler.versions == std::vector<std::uint64_t>{5});
   const auto& counters = world.agent->poll_counters();
   CHECK(counters.rejected == counters.polls - 1);
   CHECK(counters.polls <= 25);  // normal interval, no tight loop
@@ -221,7 +205,6 @@ TEST_CASE("a wrong Content-Type is rejected before the body is looked at") {
   };
   world.start();
   world.executor.run_for(1min);
-  CHECK(world.handler.versions.empty());
   CHECK_FALSE(world.agent->state().manifest_version.has_value());
   CHECK(world.logged("security event: manifest rejected"));
 }
