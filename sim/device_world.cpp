@@ -61,6 +61,11 @@ DeviceWorld::DeviceWorld(DeviceWorldOptions options)
       compose_(executor_, "compose", options_.runtime),
       helm_(executor_, "helm", options_.runtime) {
   network_.set_default_link(options_.link);
+  for (auto* runtime : {&compose_, &helm_}) {
+    runtime->set_observer([this, type = runtime->profile_type()](const fake::RuntimeOperation& operation) {
+      note(type, operation.operation + " " + operation.runtime_name + " -> " + operation.outcome);
+    });
+  }
   must(network_.add_host(kWfmUrl, [this](const HttpRequest& request) { return serve(request); }), "WFM host");
   const std::string capabilities(kCapabilitiesPath);
   must(filesystem_.create_directories(parent_directory(capabilities), 0755), "capabilities directory");

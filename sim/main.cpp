@@ -34,8 +34,14 @@ void print_summary(const margo::sim::ScenarioResult& result, const std::string& 
             << "  signatures          " << s.signatures_verified << " verified by the fake WFM, "
             << s.signatures_rejected << " missing or failed\n"
             << "  bytes on the wire   " << s.request_bytes << " sent, " << s.response_bytes << " received\n"
+            << "  status reports      " << s.status_reports << " accepted by the WFM, " << s.outbox
+            << " waiting\n"
+            << "  runtime             " << s.runtime_components << " components installed, "
+            << s.runtime_applies << " successful applies\n"
             << "  agent phase         " << s.agent_phase << "\n"
             << "  trace               sha256:" << result.trace_sha256 << "\n";
+  for (const auto& [id, state] : s.deployments)
+    std::cout << "  deployment          " << id << ": " << state << "\n";
   if (result.passed()) {
     std::cout << "PASS\n";
     return;

@@ -17,7 +17,8 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   read.only_keys(
       node, "expect",
       {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
-       "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode", "allSignaturesVerified"});
+       "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode", "allSignaturesVerified",
+       "deployments", "statusSequence", "runtimeComponents", "maxRuntimeApplies", "outboxEmpty"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
   if (node["onboardings"]) expect.onboardings = read.count(node["onboardings"], "expect.onboardings");
@@ -34,14 +35,40 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   if (node["manifestVersion"])
     expect.manifest_version = read.count(node["manifestVersion"], "expect.manifestVersion");
   if (node["fatalCode"]) expect.fatal_code = read.text(node["fatalCode"], "expect.fatalCode");
+  if (const auto deployments = node["deployments"]) {
+    if (!deployments.IsMap()) read.fail(deployments, "expect.deployments", "expected a mapping");
+    for (const auto& entry : deployments) {
+      const std::string id = entry.first.as<std::string>();
+      const std::string state = read.text(entry.second, "expect.deployments." + id);
+      if (state != "absent" && !deployment_state_from_string(state))
+        read.fail(entry.second, "expect.deployments." + id, "not a deployment state or 'absent'");
+      expect.deployments[id] = state;
+    }
+  }
+  if (const auto sequences = node["statusSequence"]) {
+    if (!sequences.IsMap()) read.fail(sequences, "expect.statusSequence", "expected a mapping");
+    for (const auto& entry : sequences) {
+      const std::string id = entry.first.as<std::string>();
+      if (!entry.second.IsSequence())
+        read.fail(entry.second, "expect.statusSequence." + id, "expected a list");
+      for (const auto& state : entry.second)
+        expect.status_sequences[id].push_back(read.text(state, "expect.statusSequence." + id));
+    }
+  }
+  if (node["runtimeComponents"])
+    expect.runtime_components = read.count(node["runtimeComponents"], "expect.runtimeComponents");
+  if (node["maxRuntimeApplies"])
+    expect.max_runtime_applies = read.count(node["maxRuntimeApplies"], "expect.maxRuntimeApplies");
+  if (node["outboxEmpty"]) expect.outbox_empty = read.flag(node["outboxEmpty"], "expect.outboxEmpty");
   if (node["allSignaturesVerified"])
     expect.all_signatures_verified = read.flag(node["allSignaturesVerified"], "expect.allSignaturesVerified");
   return expect;
 }
 
 Scenario parse(const Reader& read, const YAML::Node& root) {
-  read.only_keys(root, "",
-                 {"name", "description", "seed", "duration", "agent", "network", "events", "expect"});
+  read.only_keys(
+      root, "",
+      {"name", "description", "seed", "duration", "agent", "network", "runtime", "events", "expect"});
   Scenario scenario;
   if (!root["name"]) read.fail(root, "name", "missing");
   scenario.name = read.text(root["name"], "name");
@@ -72,6 +99,15 @@ Scenario parse(const Reader& read, const YAML::Node& root) {
     }
     if (network["loss"])
       scenario.world.link.loss_probability = read.probability(network["loss"], "network.loss");
+  }
+  if (const auto runtime = root["runtime"]) {
+    read.only_keys(runtime, "runtime", {"applyDuration", "removeDuration"});
+    if (runtime["applyDuration"])
+      scenario.world.runtime.apply_duration =
+          read.duration(runtime["applyDuration"], "runtime.applyDuration");
+    if (runtime["removeDuration"])
+      scenario.world.runtime.remove_duration =
+          read.duration(runtime["removeDuration"], "runtime.removeDuration");
   }
   if (const auto events = root["events"]) {
     if (!events.IsSequence()) read.fail(events, "events", "expected a list");

@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +33,14 @@ struct Expectations {
   std::optional<std::uint64_t> manifest_version;
   std::optional<std::string> fatal_code;
   bool all_signatures_verified = true;
+  // Deployment states in the agent's saved state at the end ("absent": no record left).
+  std::map<std::string, std::string> deployments;
+  // The states the WFM received for a deployment, in order (repeats of the same state collapsed: a
+  // report sent again after a crash is not a new transition).
+  std::map<std::string, std::vector<std::string>> status_sequences;
+  std::optional<std::uint64_t> runtime_components;   // components installed in the runtimes at the end
+  std::optional<std::uint64_t> max_runtime_applies;  // successful applies, all runtimes together
+  bool outbox_empty = false;                         // every status report delivered
 };
 
 struct Scenario {

@@ -176,6 +176,19 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
                     world.helm().set_unavailable(down);
                   }};
   }
+  if (const auto slow = node["runtimeSlow"]) {
+    const std::string where = key + ".runtimeSlow";
+    read.only_keys(slow, where, {"component", "duration"});
+    if (!slow["component"] || !slow["duration"]) read.fail(slow, where, "needs component and duration");
+    const std::string component = read.text(slow["component"], where + ".component");
+    const Duration duration = read.duration(slow["duration"], where + ".duration");
+    return Action{
+        "installing " + component + " now takes " + read.text(slow["duration"], where + ".duration"),
+        [component, duration](DeviceWorld& world) {
+          world.compose().set_apply_duration(component, duration);
+          world.helm().set_apply_duration(component, duration);
+        }};
+  }
   if (const auto fails = node["runtimeFails"]) {
     const std::string where = key + ".runtimeFails";
     read.only_keys(fails, where, {"type", "operation", "component", "count", "code"});
@@ -204,10 +217,11 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
 }  // namespace
 
 ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std::string& key) {
-  read.only_keys(node, key,
-                 {"at", "wfmDown", "failNext", "partition", "onboardingPolicy", "restartAgent", "powerLoss",
-                  "manifestVersion", "deployments", "corruptArtifact", "hideArtifact", "corruptBundle",
-                  "hideBundle", "hostileBundle", "clearArtifactFaults", "runtimeDown", "runtimeFails"});
+  read.only_keys(
+      node, key,
+      {"at", "wfmDown", "failNext", "partition", "onboardingPolicy", "restartAgent", "powerLoss",
+       "manifestVersion", "deployments", "corruptArtifact", "hideArtifact", "corruptBundle", "hideBundle",
+       "hostileBundle", "clearArtifactFaults", "runtimeDown", "runtimeFails", "runtimeSlow"});
   if (!node["at"]) read.fail(node, key + ".at", "missing");
   if (node.size() != 2) read.fail(node, key, "each event needs exactly one action");
   ScenarioEvent event;

@@ -35,8 +35,36 @@ ScenarioSummary summarise(DeviceWorld& world) {
   summary.request_bytes = world.network().counters().request_bytes;
   summary.response_bytes = world.network().counters().response_bytes;
   summary.agent_phase = world.agent() ? std::string(to_string(world.agent()->phase())) : "not running";
+  for (const auto& client : world.wfm().client_ids())
+    summary.status_reports += world.wfm().status_reports(client).size();
+  summary.runtime_applies = world.compose().successful_applies() + world.helm().successful_applies();
+  summary.runtime_components = world.compose().installed().size() + world.helm().installed().size();
+  if (world.agent() != nullptr) {
+    summary.outbox = world.agent()->state().outbox.size();
+    for (const auto& [id, record] : world.agent()->state().deployments)
+      summary.deployments[id] = std::string(to_string(record.state));
+  }
   return summary;
 }
+
+std::string join(const std::vector<std::string>& items) {
+  std::string text;
+  for (const auto& item : items) text += (text.empty() ? "" : ", ") + item;
+  return text;
+}
+
+}  // namespace
+
+std::vector<std::string> received_states(DeviceWorld& world, const std::string& deployment_id) {
+  std::vector<std::string> states;
+  for (const auto& client : world.wfm().client_ids())
+    for (const auto& report : world.wfm().status_reports(client))
+      if (report.deployment_id == deployment_id && (states.empty() || states.back() != report.state))
+        states.push_back(report.state);
+  return states;
+}
+
+namespace {
 
 void check(std::vector<std::string>& failures, bool holds, const std::string& what) {
   if (!holds) failures.push_back(what);
@@ -92,6 +120,26 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
   } else if (world.fatal_error()) {
     failures.push_back("the agent stopped itself: " + world.fatal_error()->message);
   }
+  for (const auto& [id, expected] : expect.deployments) {
+    const auto found = summary.deployments.find(id);
+    const std::string actual = found == summary.deployments.end() ? "absent" : found->second;
+    check(failures, actual == expected, "deployment " + id + " is " + actual + ", expected " + expected);
+  }
+  for (const auto& [id, expected] : expect.status_sequences) {
+    const auto received = received_states(world, id);
+    check(failures, received == expected,
+          "status reports for " + id + " were [" + join(received) + "], expected [" + join(expected) + "]");
+  }
+  if (expect.runtime_components)
+    check(failures, summary.runtime_components == *expect.runtime_components,
+          number(summary.runtime_components) + " components installed, expected " +
+              number(*expect.runtime_components));
+  if (expect.max_runtime_applies)
+    check(failures, summary.runtime_applies <= *expect.max_runtime_applies,
+          number(summary.runtime_applies) + " runtime applies, expected at most " +
+              number(*expect.max_runtime_applies));
+  if (expect.outbox_empty)
+    check(failures, summary.outbox == 0, number(summary.outbox) + " status reports still waiting to be sent");
   if (expect.all_signatures_verified)
     check(failures, summary.signatures_rejected == 0,
           number(summary.signatures_rejected) + " requests with a missing or failed signature");

@@ -1,6 +1,7 @@
 #pragma once
 // Runs a scenario in a fresh device world and checks its expectations.
 
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -22,6 +23,11 @@ struct ScenarioSummary {
   std::uint64_t request_bytes = 0;        // approximate wire bytes both ways
   std::uint64_t response_bytes = 0;
   std::string agent_phase;
+  std::uint64_t status_reports = 0;                // accepted by the WFM
+  std::uint64_t outbox = 0;                        // still waiting to be sent
+  std::uint64_t runtime_applies = 0;               // successful, all runtimes
+  std::uint64_t runtime_components = 0;            // installed at the end
+  std::map<std::string, std::string> deployments;  // id -> state, from the agent's saved state
 };
 
 struct ScenarioResult {
@@ -34,5 +40,8 @@ struct ScenarioResult {
 };
 
 ScenarioResult run_scenario(const Scenario& scenario, std::optional<std::uint64_t> seed = std::nullopt);
+
+// The states the WFM received for a deployment, in order, repeats of the same state collapsed.
+std::vector<std::string> received_states(DeviceWorld& world, const std::string& deployment_id);
 
 }  // namespace margo::sim

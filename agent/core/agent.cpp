@@ -84,9 +84,16 @@ void Agent::capabilities_settled() {
 }
 
 void Agent::state_changed() {
-  if (phase_ == AgentPhase::stopping || phase_ == AgentPhase::stopped || phase_ == AgentPhase::failed) return;
-  reconciler_->kick();
-  if (!state_->get().client_id.empty()) reporter_->kick();
+  // Called in the middle of a save by the reconciler or the sync: act after they return.
+  if (change_pending_) return;
+  change_pending_ = true;
+  ports_.executor.post(lifetime_.guard([this] {
+    change_pending_ = false;
+    if (phase_ == AgentPhase::stopping || phase_ == AgentPhase::stopped || phase_ == AgentPhase::failed)
+      return;
+    reconciler_->kick();
+    if (!state_->get().client_id.empty()) reporter_->kick();
+  }));
 }
 
 void Agent::fail(const Error& error) {

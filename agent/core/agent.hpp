@@ -96,6 +96,7 @@ class Agent {
   std::function<void(const Error&)> on_fatal_;
   std::function<void()> on_stopped_;
   AgentPhase phase_ = AgentPhase::created;
+  bool change_pending_ = false;
   Lifetime lifetime_;
 };
 

@@ -186,7 +186,19 @@ void DesiredStateSync::commit_plan() {
 }
 
 void DesiredStateSync::finish(Status result) {
-  if (!result) logger_.warn("sync cycle aborted; nothing changed", {{"error", result.error().message}});
+  if (!result && result.error().error_class == ErrorClass::security) {
+    // Tampered or hostile content: a security event, logged once per distinct problem.
+    if (result.error().message != last_security_event_) {
+      logger_.error(
+          "security event: desired state refused; nothing changed",
+          {{"event", "security"}, {"code", result.error().code}, {"reason", result.error().message}});
+      last_security_event_ = result.error().message;
+    }
+  } else if (!result) {
+    logger_.warn("sync cycle aborted; nothing changed", {{"error", result.error().message}});
+  } else {
+    last_security_event_.clear();
+  }
   auto done = std::move(cycle_->done);
   cycle_.reset();
   done(std::move(result));

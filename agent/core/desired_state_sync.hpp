@@ -64,6 +64,7 @@ class DesiredStateSync final : public DesiredStateHandler {
   SyncSettings settings_;
   std::function<void()> planned_;
   std::optional<Cycle> cycle_;
+  std::string last_security_event_;
   Lifetime lifetime_;
 };
 

@@ -46,8 +46,9 @@ void Reconciler::kick() {
   for (const auto& [id, record] : state_.get().deployments)
     if (needs_work(record)) ready.push_back(id);
   for (const auto& id : ready) {
+    // Starting one deployment saves state, which may have started another already.
     const auto found = state_.get().deployments.find(id);
-    if (found == state_.get().deployments.end()) continue;
+    if (found == state_.get().deployments.end() || !needs_work(found->second)) continue;
     if (found->second.desired_digest) {
       start_install(found->second);
     } else {

@@ -42,10 +42,13 @@ std::optional<Error> FakeRuntime::take_failure(const std::string& operation,
 void FakeRuntime::record(const std::string& operation, const std::string& runtime_name,
                          const Status& outcome) {
   history_.push_back({executor_.now(), operation, runtime_name, outcome ? "ok" : outcome.error().code});
+  if (observer_) observer_(history_.back());
 }
 
 void FakeRuntime::apply(const ComponentSpec& spec, Callback<void> done) {
-  executor_.schedule_after(options_.apply_duration, [this, alive = std::weak_ptr<bool>(alive_), spec, done] {
+  const auto special = apply_durations_.find(spec.ref.component_name);
+  const Duration duration = special == apply_durations_.end() ? options_.apply_duration : special->second;
+  executor_.schedule_after(duration, [this, alive = std::weak_ptr<bool>(alive_), spec, done] {
     if (alive.expired()) return;
     Status outcome;
     if (auto failure = take_failure("apply", spec.ref.component_name)) {

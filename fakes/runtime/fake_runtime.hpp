@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -55,9 +56,17 @@ class FakeRuntime final : public WorkloadRuntime {
   // While unavailable every operation fails with runtime.unavailable (retryable).
   void set_unavailable(bool unavailable) { unavailable_ = unavailable; }
   void set_options(FakeRuntimeOptions options) { options_ = options; }
+  // Applies of this component take `duration` instead of the usual time (a slow image pull).
+  void set_apply_duration(const std::string& component_name, Duration duration) {
+    apply_durations_[component_name] = duration;
+  }
   // Drift: the component's workload dies (failed) or disappears (removed behind the agent's back).
   void set_health(const std::string& runtime_name, ComponentHealth health);
   void delete_behind_the_agents_back(const std::string& runtime_name) { installed_.erase(runtime_name); }
+  // Called after every operation (the simulator writes them into its timeline).
+  void set_observer(std::function<void(const RuntimeOperation&)> observer) {
+    observer_ = std::move(observer);
+  }
 
   // --- observations
   const std::map<std::string, InstalledComponent>& installed() const { return installed_; }
@@ -80,8 +89,10 @@ class FakeRuntime final : public WorkloadRuntime {
   FakeRuntimeOptions options_;
   bool unavailable_ = false;
   std::deque<Failure> failures_;
+  std::map<std::string, Duration> apply_durations_;
   std::map<std::string, InstalledComponent> installed_;
   std::vector<RuntimeOperation> history_;
+  std::function<void(const RuntimeOperation&)> observer_;
   // Operations still running when the runtime is destroyed complete into nothing.
   std::shared_ptr<bool> alive_ = std::make_shared<bool>(true);
 };
