@@ -106,6 +106,7 @@ void HttpServer::install_routes() {
   });
   server_->set_payload_max_length(options_.max_body_bytes);
   server_->set_keep_alive_timeout(options_.keep_alive_timeout.count());
+  server_->set_keep_alive_max_count(options_.keep_alive_max_requests);
   const auto serve = [this](const httplib::Request& request, httplib::Response& response) {
     const HttpRequest converted = to_margo_request(request, scheme_, origin().substr(scheme_.size() + 3));
     HttpResponse answer;

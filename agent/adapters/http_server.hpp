@@ -30,6 +30,9 @@ struct HttpServerOptions {
   // How long an idle keep-alive connection is kept open. stop() waits for idle connections to reach
   // it (cpp-httplib cannot interrupt them), so it also bounds how long a stop takes.
   std::chrono::seconds keep_alive_timeout{1};
+  // Requests served on one connection before the server closes it (httplib's default is 5, which would
+  // make a client polling every 100 ms pay a TLS handshake every half second).
+  std::size_t keep_alive_max_requests = 100000;
 };
 
 using HttpHandler = std::function<HttpResponse(const HttpRequest&)>;
