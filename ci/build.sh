@@ -10,7 +10,7 @@ cmake_args=(-G Ninja -DMARGO_WERROR=ON)
 targets=()
 while (($#)); do
   case "$1" in
-    --sanitize) cmake_args+=(-DMARGO_SANITIZE=ON) ;;
+    --sanitize) cmake_args+=(-DMARGO_SANITIZE=ON "-DCMAKE_CXX_FLAGS_RELWITHDEBINFO=-O1 -g") ;;
     --target) targets+=(--target "$2"); shift ;;
     --asan-dir) cmake_args+=(-DMARGO_SANITIZER_BUILD_DIR="$(realpath -m "$2")"); shift ;;
     *) build_dir="$1" ;;

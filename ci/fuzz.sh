@@ -1,0 +1,27 @@
+#!/usr/bin/env bash
+# Builds the libFuzzer targets with clang (ASan + UBSan) and runs each one.
+#   ci/fuzz.sh [SECONDS_PER_TARGET]   (default 60)
+# Crashes are written to build-fuzz/findings/<target>/ and make the script fail.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+bash ci/setup.sh
+seconds="${1:-60}"
+CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DMARGO_FUZZ=ON -DMARGO_BUILD_TESTS=ON \
+  -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+targets=(fuzz_manifest fuzz_bundle fuzz_application_deployment fuzz_config fuzz_structured_fields
+         fuzz_signature_verifier)
+cmake --build build-fuzz $(printf -- '--target %s ' "${targets[@]}") >&2
+status=0
+for target in "${targets[@]}"; do
+  findings="build-fuzz/findings/$target"
+  corpus="build-fuzz/corpus/$target"
+  mkdir -p "$findings" "$corpus"
+  echo "== $target (${seconds}s)"
+  if ! "build-fuzz/bin/$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
+       -artifact_prefix="$findings/" "$corpus" 2>&1 | grep -E "^#[0-9]+ +DONE|ERROR|SUMMARY"; then
+    status=1
+  fi
+  if ls "$findings"/crash-* "$findings"/leak-* "$findings"/timeout-* >/dev/null 2>&1; then status=1; fi
+done
+exit $status

@@ -1,0 +1,16 @@
+// The fake WFM's RFC 8941 parser: Signature-Input, Signature and Content-Digest values from any client.
+#include <cstddef>
+#include <cstdint>
+#include <string_view>
+
+#include "fakes/wfm/structured_fields.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  const std::string_view text(reinterpret_cast<const char*>(data), size);
+  if (auto dictionary = margo::fake::parse_dictionary(text)) {
+    for (const auto& [key, member] : *dictionary) (void)key;
+  }
+  (void)margo::fake::parse_list(text);
+  if (auto item = margo::fake::parse_item(text)) (void)margo::fake::serialize_item(*item);
+  return 0;
+}
