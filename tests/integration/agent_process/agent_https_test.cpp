@@ -182,3 +182,50 @@ TEST_CASE("validate: a good config passes; every problem is named with file, lin
     CHECK(run_output.find("nothing started") != std::string::npos);
   }
 }
+
+TEST_CASE(
+    "reset-version: refused while the agent runs, then forgets the accepted version; the next one is taken") {
+  AgentFixture fixture;
+  fixture.start_wfm();
+  const auto config = fixture.write_config("agent.yaml");
+  auto agent = fixture.start_agent(config);
+  REQUIRE(wait_until([&] { return fixture.count_exchanges("manifest", 304) >= 1; }, 30s));
+  {
+    const auto [code, output] = fixture.run_agent_command({"reset-version", "--config", config});
+    INFO(output);
+    CHECK(code == 3);
+    CHECK(output.find("stop the agent first") != std::string::npos);
+  }
+  agent->signal(SIGTERM);
+  REQUIRE(agent->wait(15s) == 0);
+
+  // The WFM moves on to manifestVersion 5, which the agent accepts; then the WFM's database is reset and
+  // it serves version 1 again, which rollback protection refuses until the operator resets the agent.
+  fixture.admin_post("/_fake/manifest-version", {{"version", 5}});
+  auto second = fixture.start_agent(config, "agent-2");
+  REQUIRE(wait_until(
+      [&] {
+        return read_text_file(fixture.directory() + "/agent-2.err").find("manifestVersion=5") !=
+               std::string::npos;
+      },
+      30s));
+  second->signal(SIGTERM);
+  REQUIRE(second->wait(15s) == 0);
+  fixture.admin_post("/_fake/manifest-version", {{"version", 1}});
+  auto third = fixture.start_agent(config, "agent-3");
+  REQUIRE(wait_for_text(fixture.directory() + "/agent-3.err", "manifest.rollback", 30s));
+  third->signal(SIGTERM);
+  REQUIRE(third->wait(15s) == 0);
+
+  const auto [code, output] = fixture.run_agent_command({"reset-version", "--config", config});
+  INFO(output);
+  CHECK(code == 0);
+  CHECK(output.find("forgot manifestVersion 5") != std::string::npos);
+  auto fourth = fixture.start_agent(config, "agent-4");
+  REQUIRE(wait_for_text(fixture.directory() + "/agent-4.err", "desired state accepted", 30s));
+  fourth->signal(SIGTERM);
+  CHECK(fourth->wait(15s) == 0);
+  const auto [state_code, state] = fixture.run_agent_command({"state", "--config", config});
+  CHECK(state_code == 0);
+  CHECK(state.find("\"version\": 1") != std::string::npos);
+}
