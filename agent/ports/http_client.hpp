@@ -78,7 +78,8 @@ struct HttpResponse {
 // Error codes an HttpClient reports (the exchange did not produce a response):
 //   http.bad_url (permanent), http.connect_failed, http.timeout, http.connection_lost (retryable),
 //   http.tls_failed (security: handshake or certificate verification failed),
-//   http.response_too_large (permanent).
+//   http.response_too_large (permanent). Creating the real client can also fail with
+//   http.ca_load_failed (the configured CA file is unusable; never a silent fallback).
 // A response with any status code, 4xx and 5xx included, is a successful exchange.
 class HttpClient {
  public:

@@ -3,19 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "agent/wfm/target_uri.hpp"
+
 namespace margo {
 namespace {
-
-std::string lowercase(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(), [](unsigned char c) { return std::tolower(c); });
-  return out;
-}
-
-bool is_host_char(char c) {
-  return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '.' || c == '_' || c == ':' ||
-         c == '[' || c == ']';
-}
 
 Error bad_url(std::string_view url, std::string_view reason) {
   return permanent_error("wfm.bad_url", "'" + std::string(url) + "': " + std::string(reason));
@@ -31,29 +22,12 @@ bool is_safe_path_segment(std::string_view segment) {
 }
 
 Result<BaseUrl> parse_base_url(std::string_view url) {
-  const auto scheme_end = url.find("://");
-  if (scheme_end == std::string_view::npos) return bad_url(url, "not an absolute URL");
-  const std::string scheme = lowercase(url.substr(0, scheme_end));
-  if (scheme != "https" && scheme != "http") return bad_url(url, "scheme must be https");
-  const std::string_view rest = url.substr(scheme_end + 3);
-  const auto path_start = rest.find('/');
-  const std::string_view authority = rest.substr(0, path_start);
-  std::string_view path = path_start == std::string_view::npos ? std::string_view() : rest.substr(path_start);
-  if (authority.empty()) return bad_url(url, "no host");
-  if (!std::all_of(authority.begin(), authority.end(), is_host_char)) return bad_url(url, "invalid host");
-  if (path.find_first_of("?#") != std::string_view::npos)
-    return bad_url(url, "query or fragment not allowed");
-  while (!path.empty() && path.back() == '/') path.remove_suffix(1);
-
-  std::string host_port = lowercase(authority);
-  // The default port is implied, as in the Host header the client sends.
-  const std::string default_port = scheme == "https" ? ":443" : ":80";
-  if (host_port.size() > default_port.size() &&
-      host_port.compare(host_port.size() - default_port.size(), default_port.size(), default_port) == 0 &&
-      host_port.back() != ']') {
-    host_port.resize(host_port.size() - default_port.size());
-  }
-  return BaseUrl{scheme + "://" + host_port, std::string(path)};
+  auto parsed = parse_target_uri(url);
+  if (!parsed) return bad_url(url, parsed.error().message);
+  if (parsed->query) return bad_url(url, "query not allowed");
+  std::string prefix = parsed->path;
+  while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
+  return BaseUrl{parsed->scheme + "://" + parsed->authority, prefix};
 }
 
 std::string ProfileAPaths::api(std::string_view path) const {
