@@ -95,3 +95,48 @@ TEST_CASE("with signing switched off a WFM that requires it refuses onboarding a
   CHECK(world.wfm().exchanges().size() == 1);
   CHECK(world.wfm().exchanges()[0].digest_outcome == "missing");
 }
+
+TEST_CASE("parameters reach every component their targets name, and only those") {
+  DeviceWorld world;
+  world.start_agent();
+  world.run_for(std::chrono::minutes(1));
+  const std::string yaml = R"(apiVersion: application.margo.org/v1alpha1
+kind: ApplicationDeployment
+id: p-1
+metadata: {name: params}
+spec:
+  deploymentProfile:
+    type: helm
+    components:
+      - {name: db, properties: {repository: "oci://charts/db", revision: "1.0.0"}}
+      - {name: ui, properties: {repository: "oci://charts/ui", revision: "2.0.0"}}
+  parameters:
+    retention:
+      value: "30"
+      targets: [{pointer: storage.retention.days, components: [db]}]
+    site:
+      value: Plant-7
+      targets: [{pointer: global.siteName, components: [db, ui]}]
+)";
+  REQUIRE(world.wfm().set_deployments({{"p-1", yaml}}).ok());
+  world.run_for(std::chrono::minutes(2));
+
+  const auto& installed = world.helm().installed();
+  REQUIRE(installed.size() == 2);
+  const auto& db = installed.at(world.helm().runtime_name("p-1", "params", "db")).spec;
+  const auto& ui = installed.at(world.helm().runtime_name("p-1", "params", "ui")).spec;
+  REQUIRE(db.parameters.size() == 2);
+  CHECK(db.parameters[0].pointer == "storage.retention.days");
+  CHECK(db.parameters[0].value == "30");
+  CHECK(db.parameters[1].pointer == "global.siteName");
+  REQUIRE(ui.parameters.size() == 1);
+  CHECK(ui.parameters[0].pointer == "global.siteName");
+  CHECK(ui.parameters[0].value == "Plant-7");
+  CHECK(db.properties["revision"] == "1.0.0");
+  CHECK(db.ref.namespace_name.empty());
+  // The order of installation is the order listed.
+  const auto& history = world.helm().history();
+  REQUIRE(history.size() == 2);
+  CHECK(history[0].runtime_name == db.ref.runtime_name);
+  CHECK(history[1].runtime_name == ui.ref.runtime_name);
+}
