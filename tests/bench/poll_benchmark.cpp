@@ -2,10 +2,14 @@
 // request signatures, the fake WFM verifying each) every 100 ms for 60 s, and this program reads the
 // agent's /proc entries before and after. Prints peak RSS and how it splits into the agent's own
 // anonymous memory and the mapped files (binary and shared libraries), CPU time per poll, and bytes
-// read plus written per 304 poll (TLS records included, as the kernel counts them).
+// read plus written per 304 poll (TLS records included, as the kernel counts them). For scale it then
+// measures the floor: a bare cpp-httplib TLS client in this process, one thread, no agent code, doing
+// keep-alive GETs against the same server at the same pace.
 //   bench_poll [SECONDS]
 
+#include <httplib.h>
 #include <signal.h>
+#include <sys/resource.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -13,6 +17,7 @@
 #include <iostream>
 #include <map>
 #include <sstream>
+#include <string>
 #include <thread>
 
 #include "agent_fixture.hpp"
@@ -45,8 +50,13 @@ std::map<std::string, long long> io_fields(int pid) {
   return fields;
 }
 
-// utime + stime in seconds.
-double cpu_seconds(int pid) {
+struct CpuTime {
+  double user = 0;
+  double system = 0;
+};
+
+// utime and stime in seconds.
+CpuTime cpu_time(int pid) {
   std::ifstream file("/proc/" + std::to_string(pid) + "/stat");
   std::string text((std::istreambuf_iterator<char>(file)), std::istreambuf_iterator<char>());
   std::istringstream fields(text.substr(text.rfind(')') + 2));
@@ -54,11 +64,35 @@ double cpu_seconds(int pid) {
   for (int i = 0; i < 11; ++i) fields >> skip;
   long long utime = 0, stime = 0;
   fields >> utime >> stime;
-  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+  const auto ticks = static_cast<double>(sysconf(_SC_CLK_TCK));
+  return {static_cast<double>(utime) / ticks, static_cast<double>(stime) / ticks};
 }
 
 std::size_t manifest_polls(AgentFixture& fixture) {
   return fixture.count_exchanges("manifest");
+}
+
+CpuTime own_cpu_time() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  return {static_cast<double>(usage.ru_utime.tv_sec) + static_cast<double>(usage.ru_utime.tv_usec) / 1e6,
+          static_cast<double>(usage.ru_stime.tv_sec) + static_cast<double>(usage.ru_stime.tv_usec) / 1e6};
+}
+
+// CPU per request of a bare httplib TLS client (keep-alive, certificate verified) polling every 100 ms.
+CpuTime bare_client_floor(AgentFixture& fixture, int requests) {
+  httplib::SSLClient client("127.0.0.1", fixture.wfm_port());
+  client.set_ca_cert_path(fixture.keys("ca.crt").c_str());
+  client.enable_server_certificate_verification(true);
+  client.set_keep_alive(true);
+  (void)client.Get("/api/v1/onboarding/certificate");
+  const CpuTime before = own_cpu_time();
+  for (int i = 0; i < requests; ++i) {
+    (void)client.Get("/api/v1/onboarding/certificate");
+    std::this_thread::sleep_for(100ms);
+  }
+  const CpuTime after = own_cpu_time();
+  return {(after.user - before.user) * 1e6 / requests, (after.system - before.system) * 1e6 / requests};
 }
 
 }  // namespace
@@ -80,11 +114,11 @@ int main(int argc, char** argv) {
 
   // Warm up: onboarding, capabilities, the first 200, TLS session established.
   std::this_thread::sleep_for(5s);
-  const double cpu_before = cpu_seconds(pid);
+  const CpuTime cpu_before = cpu_time(pid);
   const auto io_before = io_fields(pid);
   const std::size_t polls_before = manifest_polls(fixture);
   std::this_thread::sleep_for(std::chrono::seconds(seconds));
-  const double cpu_after = cpu_seconds(pid);
+  const CpuTime cpu_after = cpu_time(pid);
   const auto io_after = io_fields(pid);
   const std::size_t polls_after = manifest_polls(fixture);
   const auto memory = status_fields(pid);
@@ -106,9 +140,17 @@ int main(int argc, char** argv) {
       "  RSS at the end           %.1f MB = %.2f MB anonymous (heap, stacks: the agent's own) + %.1f MB "
       "file-backed (binary, shared libraries)\n",
       memory.at("VmRSS") / 1024.0, memory.at("RssAnon") / 1024.0, memory.at("RssFile") / 1024.0);
-  std::printf("  CPU per poll             %.0f us (user + system)\n", (cpu_after - cpu_before) * 1e6 / polls);
+  const double user = (cpu_after.user - cpu_before.user) * 1e6 / static_cast<double>(polls);
+  const double system = (cpu_after.system - cpu_before.system) * 1e6 / static_cast<double>(polls);
+  std::printf("  CPU per poll             %.0f us = %.0f us user + %.0f us system\n", user + system, user,
+              system);
   std::printf("  bytes per 304 poll       %lld (read + written on the socket, TLS records included)\n",
               polls ? bytes / static_cast<long long>(polls) : 0);
   std::printf("  agent exit code          %d\n", exit_code);
+  const CpuTime floor = bare_client_floor(fixture, 300);
+  std::printf(
+      "floor: a bare cpp-httplib TLS client, one thread, keep-alive GET every 100 ms to the same server\n");
+  std::printf("  CPU per request          %.0f us = %.0f us user + %.0f us system\n",
+              floor.user + floor.system, floor.user, floor.system);
   return exit_code == 0 && polls > 0 ? 0 : 1;
 }
