@@ -31,6 +31,15 @@ struct SyncSettings {
   BundleLimits bundle_limits;
 };
 
+// One take_in in progress: what changed, and the verified YAMLs fetched so far.
+struct SyncCycle {
+  Manifest manifest;
+  std::vector<DeploymentRef> changed;
+  std::map<std::string, std::string> yamls;  // deploymentId -> verified bytes
+  std::size_t next_fetch = 0;
+  Callback<void> done;
+};
+
 class DesiredStateSync final : public DesiredStateHandler {
  public:
   // `planned` runs after a plan was saved (the reconciler and the status reporter start from it).
@@ -41,14 +50,6 @@ class DesiredStateSync final : public DesiredStateHandler {
   void take_in(const Manifest& manifest, Callback<void> done) override;
 
  private:
-  struct Cycle {
-    Manifest manifest;
-    std::vector<DeploymentRef> changed;
-    std::map<std::string, std::string> yamls;  // deploymentId -> verified bytes
-    std::size_t next_fetch = 0;
-    Callback<void> done;
-  };
-
   void fetch_bundle();
   void fetch_next_yaml();
   void commit_plan();
@@ -63,7 +64,7 @@ class DesiredStateSync final : public DesiredStateHandler {
   Logger logger_;
   SyncSettings settings_;
   std::function<void()> planned_;
-  std::optional<Cycle> cycle_;
+  std::optional<SyncCycle> cycle_;
   std::string last_security_event_;
   Lifetime lifetime_;
 };

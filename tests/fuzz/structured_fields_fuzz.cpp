@@ -7,10 +7,10 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);
-  if (auto dictionary = margo::fake::parse_dictionary(text)) {
+  if (auto dictionary = margo::fake::sf::parse_dictionary(text)) {
     for (const auto& [key, member] : *dictionary) (void)key;
   }
-  (void)margo::fake::parse_list(text);
-  if (auto item = margo::fake::parse_item(text)) (void)margo::fake::serialize_item(*item);
+  (void)margo::fake::sf::parse_list(text);
+  if (auto item = margo::fake::sf::parse_item(text)) (void)margo::fake::sf::serialize_item(*item);
   return 0;
 }
