@@ -127,6 +127,7 @@ void DeviceWorld::start_agent() {
   settings.capabilities_path = std::string(kCapabilitiesPath);
   settings.polling.interval = options_.poll_interval;
   settings.reconcile = options_.reconcile;
+  settings.monitor = options_.monitor;
   process->agent = std::make_unique<Agent>(
       AgentPorts{
           executor_, random_, filesystem_, *process->wfm, {&compose_, &helm_}, log_, options_.log_level},

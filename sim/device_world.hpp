@@ -32,6 +32,7 @@ struct DeviceWorldOptions {
   fake::FakeWfmOptions wfm;
   fake::FakeRuntimeOptions runtime;
   ReconcilerSettings reconcile;
+  MonitorSettings monitor;
 };
 
 class DeviceWorld {

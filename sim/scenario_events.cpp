@@ -189,6 +189,29 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
           world.helm().set_apply_duration(component, duration);
         }};
   }
+  if (const auto drift = node["workloadDrift"]) {
+    const std::string where = key + ".workloadDrift";
+    read.only_keys(drift, where, {"type", "deployment", "component", "health"});
+    if (!drift["deployment"] || !drift["component"] || !drift["health"])
+      read.fail(drift, where, "needs deployment, component and health");
+    const std::string type = drift["type"] ? read.text(drift["type"], where + ".type") : "compose";
+    if (type != "compose" && type != "helm") read.fail(drift, where + ".type", "compose or helm");
+    const std::string deployment = read.text(drift["deployment"], where + ".deployment");
+    const std::string component = read.text(drift["component"], where + ".component");
+    const std::string health = read.text(drift["health"], where + ".health");
+    if (health != "failed" && health != "missing") read.fail(drift, where + ".health", "failed or missing");
+    return Action{component + " of " + deployment + (health == "failed" ? " dies" : " is deleted by hand"),
+                  [=](DeviceWorld& world) {
+                    auto& runtime = type == "helm" ? world.helm() : world.compose();
+                    const auto name = runtime.installed_name(deployment, component);
+                    if (!name) return;
+                    if (health == "failed") {
+                      runtime.set_health(*name, ComponentHealth::failed);
+                    } else {
+                      runtime.delete_behind_the_agents_back(*name);
+                    }
+                  }};
+  }
   if (const auto fails = node["runtimeFails"]) {
     const std::string where = key + ".runtimeFails";
     read.only_keys(fails, where, {"type", "operation", "component", "count", "code"});
@@ -217,11 +240,11 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
 }  // namespace
 
 ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std::string& key) {
-  read.only_keys(
-      node, key,
-      {"at", "wfmDown", "failNext", "partition", "onboardingPolicy", "restartAgent", "powerLoss",
-       "manifestVersion", "deployments", "corruptArtifact", "hideArtifact", "corruptBundle", "hideBundle",
-       "hostileBundle", "clearArtifactFaults", "runtimeDown", "runtimeFails", "runtimeSlow"});
+  read.only_keys(node, key,
+                 {"at", "wfmDown", "failNext", "partition", "onboardingPolicy", "restartAgent", "powerLoss",
+                  "manifestVersion", "deployments", "corruptArtifact", "hideArtifact", "corruptBundle",
+                  "hideBundle", "hostileBundle", "clearArtifactFaults", "runtimeDown", "runtimeFails",
+                  "runtimeSlow", "workloadDrift"});
   if (!node["at"]) read.fail(node, key + ".at", "missing");
   if (node.size() != 2) read.fail(node, key, "each event needs exactly one action");
   ScenarioEvent event;

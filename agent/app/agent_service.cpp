@@ -30,6 +30,9 @@ AgentSettings agent_settings(const AgentConfig& config) {
   settings.capabilities_path = config.capabilities.path;
   settings.fetch_root_ca = config.wfm.tls_helper.fetch_root_ca;
   settings.polling.interval = config.state_seeking_interval;
+  settings.monitor.interval = config.monitoring.interval;
+  settings.monitor.redeploy.initial = config.monitoring.redeploy_delay;
+  settings.monitor.redeploy.max = config.monitoring.max_redeploy_delay;
   return settings;
 }
 

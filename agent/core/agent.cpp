@@ -56,6 +56,9 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
   reconciler_ = std::make_unique<Reconciler>(ports_.executor, ports_.random, *state_, deployments_, runtimes_,
                                              logger_.named("reconciler"), settings_.reconcile,
                                              [this] { state_changed(); });
+  monitor_ = std::make_unique<WorkloadMonitor>(ports_.executor, ports_.random, *state_, runtimes_,
+                                               *reconciler_, logger_.named("monitor"), settings_.monitor,
+                                               [this] { state_changed(); });
   sync_ =
       std::make_unique<DesiredStateSync>(ports_.executor, ports_.wfm, *state_, deployments_, runtimes_,
                                          logger_.named("sync"), settings_.sync, [this] { state_changed(); });
@@ -65,6 +68,7 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
 
   // Work left unfinished by the last run goes on at once: it needs the runtimes, not the WFM.
   reconciler_->kick();
+  monitor_->start();
   phase_ = AgentPhase::onboarding;
   onboarding_->run(lifetime_.guard([this](Status result) { onboarded(std::move(result)); }));
 }
@@ -103,6 +107,7 @@ void Agent::fail(const Error& error) {
   if (capabilities_) capabilities_->stop();
   if (poller_) poller_->stop();
   if (reconciler_) reconciler_->stop();
+  if (monitor_) monitor_->stop();
   if (reporter_) reporter_->stop();
   if (on_fatal_) {
     auto on_fatal = std::move(on_fatal_);
@@ -119,6 +124,7 @@ void Agent::stop(std::function<void()> on_stopped) {
   if (capabilities_) capabilities_->stop();
   if (poller_) poller_->stop();
   if (reconciler_) reconciler_->stop();
+  if (monitor_) monitor_->stop();
   if (reporter_) reporter_->stop();
   wait_until_idle();
 }
@@ -126,7 +132,7 @@ void Agent::stop(std::function<void()> on_stopped) {
 bool Agent::idle() const {
   return (!onboarding_ || onboarding_->idle()) && (!capabilities_ || capabilities_->idle()) &&
          (!poller_ || poller_->idle()) && (!reconciler_ || reconciler_->idle()) &&
-         (!reporter_ || reporter_->idle());
+         (!monitor_ || monitor_->idle()) && (!reporter_ || reporter_->idle());
 }
 
 void Agent::wait_until_idle() {

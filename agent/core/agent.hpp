@@ -21,6 +21,7 @@
 #include "agent/core/runtime_registry.hpp"
 #include "agent/core/state_store.hpp"
 #include "agent/core/status_reporter.hpp"
+#include "agent/core/workload_monitor.hpp"
 #include "agent/ports/executor.hpp"
 #include "agent/ports/filesystem.hpp"
 #include "agent/ports/random.hpp"
@@ -36,6 +37,7 @@ struct AgentSettings {
   BackoffPolicy retry;  // onboarding, capabilities and status reports
   SyncSettings sync;
   ReconcilerSettings reconcile;
+  MonitorSettings monitor;
   Duration stop_poll = std::chrono::milliseconds(20);  // how often stop() looks for in-flight work
 };
 
@@ -90,6 +92,7 @@ class Agent {
   std::unique_ptr<Onboarding> onboarding_;
   std::unique_ptr<StatusReporter> reporter_;
   std::unique_ptr<Reconciler> reconciler_;
+  std::unique_ptr<WorkloadMonitor> monitor_;
   std::unique_ptr<DesiredStateSync> sync_;
   std::unique_ptr<CapabilitiesReporter> capabilities_;
   std::unique_ptr<ManifestPoller> poller_;

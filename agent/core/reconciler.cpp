@@ -106,6 +106,9 @@ void Reconciler::start_install(const DeploymentRecord& record) {
   if (!spec) return fail(id, "", spec.error());
   running_[id].spec = std::move(spec).value();
 
+  // Waiting for a runtime that is not up yet: each try is not news for the WFM.
+  if (record.error && record.error->code == kRuntimeUnavailable && record.state == DeploymentState::pending)
+    return install_next(id);
   AgentState next = state_.get();
   DeploymentRecord& planned = next.deployments.at(id);
   for (auto& component : planned.components)
@@ -271,16 +274,22 @@ void Reconciler::finish_removal(const std::string& id) {
 void Reconciler::fail(const std::string& id, const std::string& component, const Error& error) {
   AgentState next = state_.get();
   DeploymentRecord& record = next.deployments.at(id);
-  const bool counts = error.code != kRuntimeUnavailable;
-  if (counts) ++record.attempts;
+  // A runtime that is not up yet (the engine starts after the agent) is waited for: the deployment
+  // stays pending (removing) with the error, is reported once, and the wait costs no attempt.
+  const bool unavailable = error.code == kRuntimeUnavailable;
+  if (!unavailable) ++record.attempts;
+  const DeploymentState state = !unavailable            ? DeploymentState::failed
+                                : record.desired_digest ? DeploymentState::pending
+                                                        : DeploymentState::removing;
   const std::string source = component.empty() ? (record.name.empty() ? record.id : record.name) : component;
   const StatusError status{error.code, error.message, source};
+  const bool repeated = unavailable && record.state == state && record.error == status;
   if (ComponentRecord* failed = component.empty() ? nullptr : find_component(record, component)) {
-    failed->state = DeploymentState::failed;
+    failed->state = state;
     failed->error = status;
   }
   record.error = status;
-  record.state = DeploymentState::failed;
+  record.state = state;
   // An install gives up after its attempts (or at once when nothing could make it work); a removal
   // never does: what the WFM no longer wants must not stay behind.
   if (record.desired_digest && (record.attempts >= settings_.max_attempts || error.code == kNoRuntime ||
@@ -288,16 +297,29 @@ void Reconciler::fail(const std::string& id, const std::string& component, const
     record.blocked = true;
   const bool blocked = record.blocked;
   const std::uint32_t attempts = record.attempts;
-  logger_.warn(
-      blocked ? "deployment failed; giving up until the WFM sends a new revision" : "deployment failed",
-      {{"deploymentId", id},
-       {"component", component},
-       {"code", error.code},
-       {"error", error.message},
-       {"attempts", std::to_string(attempts)}});
-  if (!save(std::move(next), id, true)) return;
+  if (repeated) {
+    logger_.debug("runtime still unavailable", {{"deploymentId", id}, {"error", error.message}});
+  } else {
+    logger_.warn(unavailable ? "runtime unavailable; waiting for it"
+                 : blocked   ? "deployment failed; giving up until the WFM sends a new revision"
+                             : "deployment failed",
+                 {{"deploymentId", id},
+                  {"component", component},
+                  {"code", error.code},
+                  {"error", error.message},
+                  {"attempts", std::to_string(attempts)}});
+    if (!save(std::move(next), id, true)) return;
+  }
   end(id);
   if (!blocked) retry_later(id, error);
+}
+
+void Reconciler::defer(const std::string& id, Duration delay) {
+  if (stopped_ || busy(id)) return;
+  waiting_[id] = executor_.schedule_after(delay, lifetime_.guard([this, id] {
+    waiting_.erase(id);
+    kick();
+  }));
 }
 
 void Reconciler::retry_later(const std::string& id, const Error& error) {

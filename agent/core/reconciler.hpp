@@ -39,6 +39,12 @@ class Reconciler {
   void kick();
   void stop();
   bool idle() const { return running_.empty(); }
+  // Working on the deployment right now.
+  bool working(const std::string& id) const { return running_.count(id) != 0; }
+  // Working on the deployment, or waiting to retry it.
+  bool busy(const std::string& id) const { return working(id) || waiting_.count(id) != 0; }
+  // Holds the deployment's work back for `delay` (the monitor's re-deploy backoff). No effect when busy.
+  void defer(const std::string& id, Duration delay);
 
  private:
   struct Operation {

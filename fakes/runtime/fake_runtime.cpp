@@ -95,6 +95,15 @@ void FakeRuntime::set_health(const std::string& runtime_name, ComponentHealth he
   if (found != installed_.end()) found->second.health = health;
 }
 
+std::optional<std::string> FakeRuntime::installed_name(const std::string& deployment_id,
+                                                       const std::string& component_name) const {
+  for (const auto& [name, component] : installed_)
+    if (component.spec.ref.deployment_id == deployment_id &&
+        component.spec.ref.component_name == component_name)
+      return name;
+  return std::nullopt;
+}
+
 std::size_t FakeRuntime::successful_applies() const {
   return static_cast<std::size_t>(std::count_if(
       history_.begin(), history_.end(),

@@ -69,6 +69,9 @@ class FakeRuntime final : public WorkloadRuntime {
   }
 
   // --- observations
+  // The runtime name under which the deployment's component is installed, if it is.
+  std::optional<std::string> installed_name(const std::string& deployment_id,
+                                            const std::string& component_name) const;
   const std::map<std::string, InstalledComponent>& installed() const { return installed_; }
   const std::vector<RuntimeOperation>& history() const { return history_; }
   std::size_t successful_applies() const;

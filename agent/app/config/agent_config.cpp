@@ -69,14 +69,16 @@ const char* yes_no(bool value) {
 void write_runtime(std::ostream& out, const RuntimeConfig& runtime) {
   out << "  - type: " << to_string(runtime.type) << "\n";
   if (runtime.type == RuntimeType::kubernetes) {
-    out << "    kubeconfigPath: " << runtime.kubernetes.kubeconfig_path << "\n";
+    out << "    kubeconfigPath: " << runtime.kubernetes.kubeconfig_path << "\n"
+        << "    helmPath: " << runtime.kubernetes.helm_path << "\n";
     return;
   }
   const DockerRuntimeConfig& docker = runtime.docker;
   out << "    url: " << docker.url << "\n"
       << "    tlsSkipVerification: " << yes_no(docker.tls_skip_verification) << "\n"
       << "    tls: {cacertPath: " << docker.tls.ca_cert_path << ", certPath: " << docker.tls.cert_path
-      << ", keyPath: " << docker.tls.key_path << "}\n";
+      << ", keyPath: " << docker.tls.key_path << "}\n"
+      << "    removeVolumes: " << yes_no(docker.remove_volumes) << "\n";
 }
 
 }  // namespace
@@ -107,6 +109,9 @@ std::string to_string(const AgentConfig& config) {
       << "stateSeeking.interval: " << config.state_seeking_interval.count() << "ms\n"
       << "runtimes:\n";
   for (const RuntimeConfig& runtime : config.runtimes) write_runtime(out, runtime);
+  out << "monitoring: {interval: " << config.monitoring.interval.count()
+      << "ms, redeployDelay: " << config.monitoring.redeploy_delay.count()
+      << "ms, maxRedeployDelay: " << config.monitoring.max_redeploy_delay.count() << "ms}\n";
   out << "capabilities.readFromFile: " << config.capabilities.path << "\n";
   return out.str();
 }

@@ -25,7 +25,6 @@ class Secret {
   std::string value_;
 };
 
-
 enum class IdentityType { pki, random };
 
 // RFC 9421 algorithm names. `ecdsa_by_key_curve` ("ecdsa" in the file) is settled once the key is read:
@@ -88,6 +87,7 @@ struct WfmConfig {
 
 struct KubernetesRuntimeConfig {
   std::string kubeconfig_path;
+  std::string helm_path = "helm";  // helmPath (new): a path, or a name looked up in PATH
 };
 
 struct DockerTlsConfig {
@@ -100,12 +100,19 @@ struct DockerRuntimeConfig {
   std::string url;  // unix:///path, tcp://host:port or https://host:port
   bool tls_skip_verification = false;
   DockerTlsConfig tls;
+  bool remove_volumes = false;  // removeVolumes (new): removal also deletes the project's named volumes
 };
 
 struct RuntimeConfig {
   RuntimeType type = RuntimeType::docker;
   KubernetesRuntimeConfig kubernetes;  // set when type is kubernetes
   DockerRuntimeConfig docker;          // set when type is docker
+};
+
+struct MonitoringConfig {                              // monitoring (new)
+  Duration interval = std::chrono::seconds(30);        // interval; 0 switches monitoring off
+  Duration redeploy_delay = std::chrono::seconds(30);  // redeployDelay: first wait before re-deploying drift
+  Duration max_redeploy_delay = std::chrono::minutes(30);  // maxRedeployDelay
 };
 
 struct CapabilitiesConfig {
@@ -121,6 +128,7 @@ struct AgentConfig {
   WfmConfig wfm;
   Duration state_seeking_interval = std::chrono::seconds(15);  // stateSeeking.interval
   std::vector<RuntimeConfig> runtimes;
+  MonitoringConfig monitoring;
   CapabilitiesConfig capabilities;
 };
 

@@ -13,7 +13,7 @@ namespace {
 constexpr std::size_t max_config_bytes = 1 << 20;
 
 const std::vector<std::string_view> root_keys = {"logging",      "database", "deviceRootIdentity", "wfm",
-                                                 "stateSeeking", "runtimes", "capabilities"};
+                                                 "stateSeeking", "runtimes", "monitoring", "capabilities"};
 
 void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by_others,
                    AgentConfig& config) {
@@ -23,6 +23,7 @@ void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by
   read_wfm(walker, root, WfmSectionContext{identity_type, readable_by_others}, config.wfm);
   read_state_seeking(walker, root, config.state_seeking_interval);
   read_runtimes(walker, root, config.runtimes);
+  read_monitoring(walker, root, config.monitoring);
   read_capabilities(walker, root, config.capabilities);
 }
 

@@ -23,6 +23,7 @@ std::optional<IdentityType> read_identity(ConfigWalker& walker, const MapFields&
 void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& interval);
 void read_capabilities(ConfigWalker& walker, const MapFields& root, CapabilitiesConfig& capabilities);
 void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes);
+void read_monitoring(ConfigWalker& walker, const MapFields& root, MonitoringConfig& monitoring);
 
 struct WfmSectionContext {
   std::optional<IdentityType> identity_type;  // nullopt when it was missing or bad

@@ -14,8 +14,19 @@ std::string_view settings_key(RuntimeType type) {
 }
 
 void read_kubernetes(ConfigWalker& walker, const MapFields& entry, KubernetesRuntimeConfig& kubernetes) {
-  const auto section = walker.child_map(entry, "kubernetes", {"kubeconfigPath"});
+  const auto section = walker.child_map(entry, "kubernetes", {"kubeconfigPath", "helmPath"});
   if (!section) return;
+  if (const auto helm = section->find("helmPath")) {
+    if (auto value = walker.non_empty_text(*helm)) {
+      // A bare name is looked up in PATH when helm runs; anything with a slash is a path.
+      if (value->find('/') == std::string::npos) {
+        kubernetes.helm_path = *value;
+      } else if (auto path = walker.path(*helm)) {
+        kubernetes.helm_path = *path;
+        if (!path_exists(*path)) walker.sink().warning(*helm, "helm not found (yet): " + *path);
+      }
+    }
+  }
   const auto field = walker.required(*section, "kubeconfigPath");
   if (!field) return;
   const auto path = walker.path(*field);
@@ -40,8 +51,12 @@ void read_docker_tls(ConfigWalker& walker, const MapFields& docker_map, DockerTl
 }
 
 void read_docker(ConfigWalker& walker, const MapFields& entry, DockerRuntimeConfig& docker) {
-  const auto section = walker.child_map(entry, "docker", {"url", "tlsSkipVerification", "tls"});
+  const auto section =
+      walker.child_map(entry, "docker", {"url", "tlsSkipVerification", "tls", "removeVolumes"});
   if (!section) return;
+  if (const auto remove = section->find("removeVolumes")) {
+    if (auto value = walker.parsed<bool>(*remove, parse_bool)) docker.remove_volumes = *value;
+  }
   if (const auto url = walker.required(*section, "url")) {
     if (auto value = walker.parsed<std::string>(*url, parse_docker_url)) docker.url = *value;
   }
@@ -77,6 +92,37 @@ std::optional<RuntimeConfig> read_runtime(ConfigWalker& walker, const Field& ite
 }
 
 }  // namespace
+
+void read_monitoring(ConfigWalker& walker, const MapFields& root, MonitoringConfig& monitoring) {
+  const auto section =
+      walker.child_map(root, "monitoring", {"interval", "redeployDelay", "maxRedeployDelay"});
+  if (!section) return;
+  const auto read = [&](std::string_view key, Duration min, Duration& out) {
+    const auto field = section->find(key);
+    if (!field) return;
+    const auto value = walker.parsed<Duration>(*field, parse_duration);
+    if (!value) return;
+    if (*value < min || *value > std::chrono::hours(24)) {
+      walker.sink().problem(*field, "must be between " + std::to_string(min.count() / 1000) +
+                                        "s and 24h, got " + field->node.Scalar());
+      return;
+    }
+    out = *value;
+  };
+  Duration interval = monitoring.interval;
+  if (const auto field = section->find("interval"); field && field->node.Scalar() == "0") {
+    monitoring.interval = Duration::zero();
+  } else {
+    read("interval", std::chrono::seconds(1), interval);
+    monitoring.interval = interval;
+  }
+  read("redeployDelay", std::chrono::seconds(1), monitoring.redeploy_delay);
+  read("maxRedeployDelay", std::chrono::seconds(1), monitoring.max_redeploy_delay);
+  if (monitoring.max_redeploy_delay < monitoring.redeploy_delay) {
+    if (const auto field = section->find("maxRedeployDelay"))
+      walker.sink().problem(*field, "must not be shorter than redeployDelay");
+  }
+}
 
 void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes) {
   const auto field = walker.required(root, "runtimes");

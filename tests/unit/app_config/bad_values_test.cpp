@@ -104,6 +104,14 @@ const BadValue bad_values[] = {
      "invalid JSON (parse error at line 1, column 2"},
     {"  readFromFile: ./capabilities.json\n", "", "capabilities.readFromFile", "is required"},
     {"capabilities:\n  readFromFile: ./capabilities.json\n", "", "capabilities.readFromFile", "is required"},
+    {"capabilities:", "monitoring:\n  interval: soon\ncapabilities:", "monitoring.interval", ""},
+    {"capabilities:", "monitoring:\n  interval: 200ms\ncapabilities:", "monitoring.interval", "between"},
+    {"capabilities:", "monitoring:\n  redeployDelay: 5m\n  maxRedeployDelay: 1m\ncapabilities:",
+     "monitoring.maxRedeployDelay", "shorter"},
+    {"capabilities:", "monitoring:\n  intervall: 30s\ncapabilities:", "monitoring",
+     "unknown key 'intervall'"},
+    {"url: unix:///var/run/docker.sock", "url: unix:///var/run/docker.sock\n      removeVolumes: maybe",
+     "runtimes[0].docker.removeVolumes", ""},
 };
 
 }  // namespace

@@ -194,3 +194,37 @@ TEST_CASE("runtimes: KUBERNETES and HELM, DOCKER and COMPOSE, with their setting
     CHECK(load.config->runtimes[0].docker.tls.ca_cert_path.empty());
   }
 }
+
+TEST_CASE("monitoring: interval, re-deploy delays, 0 switches it off; defaults 30s, 30s, 30m") {
+  const ConfigFixture fixture;
+  const std::string_view anchor = "capabilities:";
+  const AgentConfig defaults = loaded(fixture, anchor, anchor);
+  CHECK(defaults.monitoring.interval == 30s);
+  CHECK(defaults.monitoring.redeploy_delay == 30s);
+  CHECK(defaults.monitoring.max_redeploy_delay == 30min);
+  const AgentConfig set =
+      loaded(fixture, anchor,
+             "monitoring:\n  interval: 1m\n  redeployDelay: 10s\n  maxRedeployDelay: 1h\ncapabilities:");
+  CHECK(set.monitoring.interval == 1min);
+  CHECK(set.monitoring.redeploy_delay == 10s);
+  CHECK(set.monitoring.max_redeploy_delay == 1h);
+  CHECK(loaded(fixture, anchor, "monitoring:\n  interval: 0\ncapabilities:").monitoring.interval == 0s);
+}
+
+TEST_CASE("runtimes: docker.removeVolumes and kubernetes.helmPath, new keys with safe defaults") {
+  const ConfigFixture fixture;
+  const std::string_view url = "url: unix:///var/run/docker.sock";
+  CHECK_FALSE(loaded(fixture, url, url).runtimes.at(0).docker.remove_volumes);
+  CHECK(loaded(fixture, url, std::string(url) + "\n      removeVolumes: true")
+            .runtimes.at(0)
+            .docker.remove_volumes);
+  const std::string kubernetes =
+      "  - type: KUBERNETES\n    kubernetes:\n      kubeconfigPath: /nowhere/kubeconfig\n";
+  const std::string_view anchor = "capabilities:";
+  const AgentConfig plain = loaded(fixture, anchor, kubernetes + "capabilities:");
+  CHECK(plain.runtimes.at(1).kubernetes.helm_path == "helm");
+  const AgentConfig named = loaded(fixture, anchor, kubernetes + "      helmPath: helm3\ncapabilities:");
+  CHECK(named.runtimes.at(1).kubernetes.helm_path == "helm3");
+  const AgentConfig path = loaded(fixture, anchor, kubernetes + "      helmPath: ./bin/helm\ncapabilities:");
+  CHECK(path.runtimes.at(1).kubernetes.helm_path == fixture.dir().path() + "/bin/helm");
+}

@@ -62,7 +62,7 @@ TEST_CASE("the shipped config/config.yaml loads without problems or warnings") {
   CHECK(load.problems.empty());
   CHECK(load.warnings.empty());
   const AgentConfig& config = *load.config;
-  CHECK(config.logging.level == LogLevel::debug);
+  CHECK(config.logging.level == LogLevel::info);
   CHECK(config.data_dir == dir.path() + "/var/margo-agent");
   CHECK(config.identity.type == IdentityType::pki);
   CHECK(config.identity.certificate_path == dir.path() + "/config/dev-keys/device-ecdsa.crt");
