@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <climits>
 #include <mutex>
@@ -152,9 +153,10 @@ struct OutputStream {
 // timeout.
 class ChildSession {
  public:
-  ChildSession(const ProcessSpec& spec, Poco::ProcessHandle& handle, Poco::Pipe& in, Poco::Pipe& out,
-               Poco::Pipe& err)
+  ChildSession(const ProcessSpec& spec, const std::atomic<bool>& terminate, Poco::ProcessHandle& handle,
+               Poco::Pipe& in, Poco::Pipe& out, Poco::Pipe& err)
       : spec_(spec),
+        terminate_(terminate),
         pid_(handle.id()),
         exit_fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0))),
         in_pipe_(in),
@@ -188,9 +190,9 @@ class ChildSession {
       const auto now = SteadyClock::now();
       if (!wait_status_ && reap()) drain_until = now + kDrainAfterExit;
       if (wait_status_ && (!(stdout_.open() || stderr_.open()) || now >= *drain_until)) break;
-      if (!wait_status_ && !timed_out && now >= deadline) {
+      if (!wait_status_ && !kill_at && !timed_out && (now >= deadline || terminate_.load())) {
         ::kill(pid_, SIGTERM);
-        timed_out = true;
+        timed_out = now >= deadline;
         kill_at = now + PocoProcessRunner::kKillGrace;
       }
       if (!wait_status_ && kill_at && now >= *kill_at) {
@@ -280,6 +282,7 @@ class ChildSession {
   }
 
   const ProcessSpec& spec_;
+  const std::atomic<bool>& terminate_;
   const pid_t pid_;
   const int exit_fd_;  // pidfd: readable once the child has exited; -1 on kernels without pidfd
   Poco::Pipe& in_pipe_;
@@ -292,7 +295,7 @@ class ChildSession {
   std::optional<int> wait_status_;
 };
 
-Result<ProcessResult> run_child(const ProcessSpec& spec) {
+Result<ProcessResult> run_child(const ProcessSpec& spec, const std::atomic<bool>& terminate) {
   if (Status valid = validate(spec); !valid) return valid.error();
   Result<std::string> program = resolve_program(spec);
   if (!program) return program.error();
@@ -311,7 +314,7 @@ Result<ProcessResult> run_child(const ProcessSpec& spec) {
     Poco::Pipe err;
     Poco::ProcessHandle handle =
         Poco::Process::launch(*env_program, args, spec.working_directory, &in, &out, &err);
-    return ChildSession(spec, handle, in, out, err).run();
+    return ChildSession(spec, terminate, handle, in, out, err).run();
   } catch (const Poco::Exception& error) {
     return retryable_error("process.start_failed",
                            "cannot start '" + spec.argv.front() + "': " + error.displayText());
@@ -326,6 +329,7 @@ struct PocoProcessRunner::Delivery {
   Executor& loop;
   std::mutex mutex;
   bool open = true;
+  std::atomic<bool> terminate{false};
 
   void complete(Callback<ProcessResult> done, Result<ProcessResult> result) {
     std::lock_guard lock(mutex);
@@ -344,8 +348,12 @@ PocoProcessRunner::~PocoProcessRunner() {
 
 void PocoProcessRunner::run(ProcessSpec spec, Callback<ProcessResult> done) {
   workers_.submit([delivery = delivery_, spec = std::move(spec), done = std::move(done)]() mutable {
-    delivery->complete(std::move(done), run_child(spec));
+    delivery->complete(std::move(done), run_child(spec, delivery->terminate));
   });
+}
+
+void PocoProcessRunner::terminate_all() {
+  delivery_->terminate = true;
 }
 
 }  // namespace margo

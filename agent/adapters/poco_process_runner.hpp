@@ -22,6 +22,9 @@ class PocoProcessRunner final : public ProcessRunner {
   PocoProcessRunner& operator=(const PocoProcessRunner&) = delete;
 
   void run(ProcessSpec spec, Callback<ProcessResult> done) override;
+  // Shutting down: every child running or still to start gets SIGTERM (SIGKILL after the grace
+  // period), so the agent's exit never waits for a long helm or compose command.
+  void terminate_all();
 
  private:
   struct Delivery;  // posts completions while the runner lives

@@ -222,6 +222,21 @@ TEST_CASE("a child past its timeout is terminated", "[process]") {
   }
 }
 
+TEST_CASE("terminate_all ends running children at once, not at their timeout", "[process]") {
+  RunnerRig rig;
+  ProcessSpec spec = shell("echo started; exec sleep 30");
+  spec.timeout = std::chrono::seconds(60);
+  const auto before = std::chrono::steady_clock::now();
+  const auto outcome = rig.loop.call<ProcessResult>([&rig, spec](Callback<ProcessResult> done) {
+    rig.runner.run(spec, done);
+    rig.runner.terminate_all();
+  });
+  const ProcessResult result = require_ran(outcome);
+  CHECK(std::chrono::steady_clock::now() - before < std::chrono::seconds(10));
+  CHECK(result.signal == SIGTERM);
+  CHECK_FALSE(result.timed_out);
+}
+
 TEST_CASE("output over max_output_bytes is discarded without blocking the child", "[process]") {
   RunnerRig rig;
   ProcessSpec spec = shell("head -c 1000000 /dev/zero; head -c 500000 /dev/zero >&2; echo done >&2");
