@@ -122,14 +122,29 @@ bool is_admin_request(const HttpRequest& request) {
   return uri && uri->path.substr(0, admin_prefix.size()) == admin_prefix;
 }
 
+// Every status report received, per client, in arrival order: the state and the body as sent.
+json status_reports_json(const FakeWfm& wfm) {
+  json reports = json::array();
+  for (const auto& client : wfm.client_ids())
+    for (const auto& report : wfm.status_reports(client)) {
+      json body = json::parse(report.body, nullptr, false);
+      reports.push_back({{"clientId", client},
+                         {"deploymentId", report.deployment_id},
+                         {"state", report.state},
+                         {"body", body.is_discarded() ? json(report.body) : body}});
+    }
+  return reports;
+}
+
 HttpResponse handle_admin_request(FakeWfm& wfm, const HttpRequest& request) {
   const auto uri = parse_target_uri(request.url);
   if (!uri || uri->path.substr(0, admin_prefix.size()) != admin_prefix)
     return error_response(404, "Not found");
   const std::string_view name = std::string_view(uri->path).substr(admin_prefix.size());
 
-  if (name == "exchanges" || name == "stats") {
+  if (name == "exchanges" || name == "stats" || name == "status-reports") {
     if (request.method != "GET") return error_response(405, "Method not allowed");
+    if (name == "status-reports") return json_response(200, status_reports_json(wfm));
     return json_response(200, name == "stats" ? wfm.stats_json() : wfm.exchanges_json());
   }
   if (name != "fail-next" && name != "down" && name != "onboarding-policy" && name != "deployments" &&

@@ -4,6 +4,7 @@
 //
 //   GET  /_fake/exchanges          the exchange log (JSON array)
 //   GET  /_fake/stats              counters per route class
+//   GET  /_fake/status-reports     every status report received: clientId, deploymentId, state, body
 //   POST /_fake/fail-next          {"route": "manifest"|...|"any", "count": n, "status": s, "retryAfter":
 //   sec} POST /_fake/down               {"down": true|false} POST /_fake/onboarding-policy  {"policy":
 //   "accept"|"reject_invalid_certificate"|"reject_client"|"reject_duplicate"} POST /_fake/deployments

@@ -46,7 +46,7 @@ serve options:
 When ready it prints one line to stdout: "margo-wfm: listening on https://HOST:PORT" (or http://).
 It verifies Content-Digest (RFC 9530) and RFC 9421 signatures on every device request, and records
 every exchange. On a loopback address it also serves test-control endpoints:
-  GET  /_fake/exchanges, GET /_fake/stats,
+  GET  /_fake/exchanges, GET /_fake/stats, GET /_fake/status-reports,
   POST /_fake/fail-next {"route","count","status","retryAfter"}, POST /_fake/down {"down"},
   POST /_fake/onboarding-policy {"policy"}, POST /_fake/deployments [{"deploymentId","yaml"}],
   POST /_fake/manifest-version {"version"}

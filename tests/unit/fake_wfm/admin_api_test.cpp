@@ -39,6 +39,24 @@ TEST_CASE("admin api: exchanges and stats are readable as JSON") {
   CHECK(fake::handle_admin_request(fixture.wfm, admin("POST", "stats")).status == 405);
 }
 
+TEST_CASE("admin api: status reports are readable with their state and body") {
+  WfmFixture fixture;
+  fixture.onboard();
+  const std::string path = fixture.client_path() + "/deployments/dep-a/status";
+  REQUIRE(fixture.send(fixture.signed_req("POST", path, status_body("dep-a", "installing"))).status == 200);
+  REQUIRE(fixture.send(fixture.signed_req("POST", path, status_body("dep-a", "installed"))).status == 200);
+  const auto reports = fake::handle_admin_request(fixture.wfm, admin("GET", "status-reports"));
+  REQUIRE(reports.status == 200);
+  const auto list = json_of(reports);
+  REQUIRE(list.size() == 2);
+  CHECK(list[0].at("deploymentId") == "dep-a");
+  CHECK(list[0].at("state") == "installing");
+  CHECK(list[1].at("state") == "installed");
+  CHECK(list[1].at("clientId") == fixture.client_id);
+  CHECK(list[1].at("body").at("status").at("state") == "installed");
+  CHECK(fake::handle_admin_request(fixture.wfm, admin("POST", "status-reports")).status == 405);
+}
+
 TEST_CASE("admin api: knobs change the fake's behaviour") {
   WfmFixture fixture;
   fixture.onboard();
