@@ -1,11 +1,14 @@
 #!/usr/bin/env bash
 # Sets everything up and runs every test: the unit, contract and integration tests of the normal
 # build, and the unit and contract tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-# (one ctest entry, "sanitizers", so a single ctest summary line covers all of it).
+# (one ctest entry, "sanitizers", so a single ctest summary line covers all of it). The compose runtime
+# is tested on a real Docker engine, which ci/docker.sh starts when none runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
+# A Docker engine and the test image for the compose runtime's tests (MARGO_SKIP_DOCKER=1: skipped, loudly).
+bash ci/docker.sh
 bash ci/build.sh build-asan --sanitize
 bash ci/build.sh build --asan-dir build-asan
 cd build

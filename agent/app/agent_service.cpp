@@ -13,6 +13,7 @@
 #include "agent/adapters/worker_pool.hpp"
 #include "agent/app/device_identity.hpp"
 #include "agent/app/trust_bundle.hpp"
+#include "agent/app/workload_runtimes.hpp"
 #include "agent/core/agent.hpp"
 #include "agent/core/paths.hpp"
 #include "agent/wfm/rfc9421_signer.hpp"
@@ -111,7 +112,13 @@ int run_agent_service(const AgentConfig& config) {
     return kExitUsage;
   }
 
-  Agent agent(AgentPorts{loop, random, fs, **wfm, {}, sink, config.logging.level}, agent_settings(config));
+  auto runtimes = WorkloadRuntimes::create(config, loop, fs, log);
+  if (!runtimes) {
+    log.fatal("workload runtimes unusable", {{"error", runtimes.error().message}});
+    return kExitUsage;
+  }
+  Agent agent(AgentPorts{loop, random, fs, **wfm, (*runtimes)->all(), sink, config.logging.level},
+              agent_settings(config));
 
   int exit_code = kExitOk;
   bool stopping = false;
@@ -146,6 +153,7 @@ int run_agent_service(const AgentConfig& config) {
   // Start-up parsed YAML, PEM and JSON; hand those pages back before settling into the poll loop.
   malloc_trim(0);
   loop.run();
+  (*runtimes)->shutdown();
   (*http)->shutdown();
   workers.shutdown();
   log.info("margo-agent stopped", {{"exitCode", std::to_string(exit_code)}});

@@ -68,6 +68,49 @@ Result<std::string> root_file_name(std::string_view name) {
   return std::string(name);
 }
 
+// With sub-directories allowed: a relative path of plain names. A directory entry's trailing '/' is
+// dropped; a file's name may not end in one.
+Result<std::string> relative_path(std::string_view name, std::size_t max_depth, bool directory) {
+  constexpr std::size_t kMaxPathLength = 1024;
+  const std::string shown(name.substr(0, 80));
+  if (name.substr(0, 2) == "./") name.remove_prefix(2);
+  if (directory && !name.empty() && name.back() == '/') name.remove_suffix(1);
+  if (name.empty() || name.size() > kMaxPathLength)
+    return invalid("entry name is empty or longer than " + std::to_string(kMaxPathLength) + " bytes");
+  if (name.front() == '/') return invalid("entry '" + shown + "' is an absolute path");
+  std::size_t depth = 0;
+  std::string_view rest = name;
+  while (true) {
+    const auto slash = rest.find('/');
+    const std::string_view component = rest.substr(0, slash);
+    if (component.empty() || component == "." || component == ".." || component.size() > 255)
+      return invalid("entry '" + shown + "' has an empty, '.' or '..' path component");
+    for (const char c : component) {
+      const auto byte = static_cast<unsigned char>(c);
+      if (c == '\\') return invalid("entry '" + shown + "' has a backslash");
+      if (byte < 0x20 || byte == 0x7f) return invalid("entry name has control characters");
+    }
+    if (++depth > max_depth)
+      return invalid("entry '" + shown + "' is more than " + std::to_string(max_depth) + " levels deep");
+    if (slash == std::string_view::npos) break;
+    rest.remove_prefix(slash + 1);
+  }
+  return std::string(name);
+}
+
+// "a/b/c" needs directories "a" and "a/b": none of them may also be a file, and the file may not be
+// a directory another entry needs.
+Status check_no_file_directory_clash(const std::string& name, const std::set<std::string>& files,
+                                     std::set<std::string>& directories) {
+  if (directories.count(name)) return invalid("entry '" + name.substr(0, 80) + "' is also a directory");
+  for (auto slash = name.find('/'); slash != std::string::npos; slash = name.find('/', slash + 1)) {
+    const std::string directory = name.substr(0, slash);
+    if (files.count(directory)) return invalid("entry '" + directory.substr(0, 80) + "' is also a directory");
+    directories.insert(directory);
+  }
+  return {};
+}
+
 // PAX extended header records ("<length> <key>=<value>\n"); only "path" matters to us.
 Result<std::string> pax_path(std::string_view records) {
   std::string path;
@@ -132,6 +175,7 @@ Result<std::vector<BundleEntry>> extract_bundle(std::string_view gzip_tar, const
 
   std::vector<BundleEntry> entries;
   std::set<std::string> names;
+  std::set<std::string> directories;  // implied by the names, with allow_subdirectories
   std::string pending_pax_path;
   std::size_t offset = 0;
   while (true) {
@@ -169,6 +213,11 @@ Result<std::vector<BundleEntry>> extract_bundle(std::string_view gzip_tar, const
 
     if (type == '5') {
       if (raw_name == "./" || raw_name == ".") continue;  // the root itself, as `tar -C dir .` writes it
+      if (limits.allow_subdirectories) {
+        auto path = relative_path(raw_name, limits.max_depth, true);
+        if (!path) return path.error();
+        continue;  // directories follow from the files' paths
+      }
       return invalid("entry '" + raw_name.substr(0, 80) +
                      "' is a directory; deployments must be at the root");
     }
@@ -177,12 +226,17 @@ Result<std::vector<BundleEntry>> extract_bundle(std::string_view gzip_tar, const
       return invalid("entry '" + raw_name.substr(0, 80) + "' is a " + kind +
                      "; only regular files are allowed");
     }
-    auto name = root_file_name(raw_name);
+    auto name = limits.allow_subdirectories ? relative_path(raw_name, limits.max_depth, false)
+                                            : root_file_name(raw_name);
     if (!name) return name.error();
     if (size > limits.max_entry_bytes)
       return invalid("entry '" + *name + "' is larger than " + std::to_string(limits.max_entry_bytes) +
                      " bytes");
-    if (!names.insert(*name).second) return invalid("entry '" + *name + "' appears twice");
+    if (names.count(*name)) return invalid("entry '" + *name + "' appears twice");
+    if (limits.allow_subdirectories) {
+      if (auto clash = check_no_file_directory_clash(*name, names, directories); !clash) return clash.error();
+    }
+    names.insert(*name);
     if (entries.size() == limits.max_entries)
       return invalid("more than " + std::to_string(limits.max_entries) + " entries");
     entries.push_back({std::move(name).value(), std::string(body)});
