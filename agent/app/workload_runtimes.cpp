@@ -16,7 +16,7 @@ Result<std::unique_ptr<WorkloadRuntimes>> WorkloadRuntimes::create(const AgentCo
                                                                    FileSystem& fs, const Logger& logger) {
   std::unique_ptr<WorkloadRuntimes> made(new WorkloadRuntimes());
   made->workers_ = std::make_unique<WorkerPool>(kProcessThreads);
-  made->processes_ = std::make_unique<PocoProcessRunner>(loop, *made->workers_);
+  made->processes_ = std::make_unique<SpawnProcessRunner>(loop, *made->workers_);
   // Packages come from wherever the deployments say, verified by the system trust store. Plain
   // http:// is let through here because the compose runtime itself allows it only with a digest.
   HttpsClientOptions download_options;

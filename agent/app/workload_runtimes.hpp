@@ -8,7 +8,7 @@
 
 #include "agent/adapters/event_loop.hpp"
 #include "agent/adapters/https_client.hpp"
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/worker_pool.hpp"
 #include "agent/app/config/agent_config.hpp"
 #include "agent/core/logger.hpp"
@@ -34,7 +34,7 @@ class WorkloadRuntimes {
   WorkloadRuntimes() = default;
 
   std::unique_ptr<WorkerPool> workers_;
-  std::unique_ptr<PocoProcessRunner> processes_;
+  std::unique_ptr<SpawnProcessRunner> processes_;
   std::unique_ptr<HttpsClient> downloads_;
   std::vector<std::unique_ptr<WorkloadRuntime>> runtimes_;
 };

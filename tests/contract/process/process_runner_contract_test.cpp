@@ -2,6 +2,8 @@
 
 #include <catch2/catch.hpp>
 
+#include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/stat.h>
@@ -9,7 +11,7 @@
 
 #include <fstream>
 
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "tests/contract/http/loop_thread.hpp"
 
 using namespace margo;
@@ -25,7 +27,7 @@ struct RunnerRig {
 
   LoopThread loop;
   WorkerPool workers{2};
-  PocoProcessRunner runner{loop.loop(), workers};
+  SpawnProcessRunner runner{loop.loop(), workers};
 };
 
 ProcessSpec shell(const std::string& script) {
@@ -125,6 +127,35 @@ TEST_CASE("signals ignored by the agent are not ignored by the child", "[process
   CHECK(result.stdout_data == "SigIgn:\t0000000000000000\n");
 }
 
+TEST_CASE("signals blocked in the agent's thread are not blocked in the child", "[process]") {
+  RunnerRig rig;
+  sigset_t blocked;
+  sigset_t previous;
+  sigemptyset(&blocked);
+  sigaddset(&blocked, SIGTERM);
+  // The worker threads start now and inherit this mask.
+  pthread_sigmask(SIG_BLOCK, &blocked, &previous);
+  WorkerPool blocking_workers{1};
+  SpawnProcessRunner runner{rig.loop.loop(), blocking_workers};
+  pthread_sigmask(SIG_SETMASK, &previous, nullptr);
+  ProcessSpec spec;
+  spec.argv = {"/bin/grep", "SigBlk", "/proc/self/status"};
+  const auto outcome =
+      rig.loop.call<ProcessResult>([&runner, spec](Callback<ProcessResult> done) { runner.run(spec, done); });
+  CHECK(require_ran(outcome).stdout_data == "SigBlk:\t0000000000000000\n");
+}
+
+TEST_CASE("descriptors the agent left open are not inherited", "[process]") {
+  RunnerRig rig;
+  const int leaky = ::open("/dev/null", O_RDONLY);  // no O_CLOEXEC on purpose
+  REQUIRE(leaky > STDERR_FILENO);
+  ProcessSpec spec = shell("ls /proc/self/fd");
+  const ProcessResult result = require_ran(rig.run(spec));
+  ::close(leaky);
+  // 0-2, and the descriptor ls opened to read the directory.
+  CHECK(result.stdout_data == "0\n1\n2\n3\n");
+}
+
 TEST_CASE("program names are looked up in the spec's PATH", "[process]") {
   RunnerRig rig;
   char directory_template[] = "/tmp/margo-path-XXXXXX";
@@ -214,7 +245,7 @@ TEST_CASE("a child past its timeout is terminated", "[process]") {
     const auto before = std::chrono::steady_clock::now();
     const ProcessResult result = require_ran(rig.run(spec));
     const auto took = std::chrono::steady_clock::now() - before;
-    CHECK(took >= PocoProcessRunner::kKillGrace);
+    CHECK(took >= SpawnProcessRunner::kKillGrace);
     CHECK(took < std::chrono::seconds(15));
     CHECK(result.timed_out);
     CHECK(result.signal == SIGKILL);

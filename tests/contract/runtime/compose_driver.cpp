@@ -14,7 +14,7 @@
 #include <stdexcept>
 
 #include "agent/adapters/https_client.hpp"
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
@@ -133,7 +133,7 @@ struct ComposeDriver::Rig {
   std::unique_ptr<testing::LoopThread> loop_thread = std::make_unique<testing::LoopThread>();
   testing::LoopThread& loop = *loop_thread;
   std::unique_ptr<WorkerPool> workers = std::make_unique<WorkerPool>(2);
-  std::unique_ptr<PocoProcessRunner> processes = std::make_unique<PocoProcessRunner>(loop.loop(), *workers);
+  std::unique_ptr<SpawnProcessRunner> processes = std::make_unique<SpawnProcessRunner>(loop.loop(), *workers);
   PosixFileSystem fs;
   StderrLogSink sink{LogFormat::logfmt};
   std::unique_ptr<HttpsClient> http;

@@ -1,7 +1,7 @@
 #pragma once
 // The runtime contract's driver for the Helm runtime: a HelmRuntime over the fake helm CLI
 // (fakes/helm_cli, built as bin/fake-helm), on the real EventLoop (its own thread), WorkerPool and
-// PocoProcessRunner, with POSIX files in a temporary directory removed by the destructor.
+// SpawnProcessRunner, with POSIX files in a temporary directory removed by the destructor.
 //
 // The event loop cannot be stopped and started again, so it runs on a thread for the driver's whole
 // life. Everything that touches the HelmRuntime runs on that thread: runtime() hands out a proxy that
@@ -17,7 +17,7 @@
 #include <memory>
 #include <string>
 
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/helm/helm_runtime.hpp"
@@ -66,7 +66,7 @@ class HelmDriver final : public RuntimeDriver {
   StderrLogSink log_sink_{LogFormat::logfmt};
   margo::testing::LoopThread loop_;
   WorkerPool workers_{2};
-  PocoProcessRunner runner_{loop_.loop(), workers_};
+  SpawnProcessRunner runner_{loop_.loop(), workers_};
   PosixFileSystem fs_;
   std::uint64_t epoch_ = 0;  // bumped (on the loop) when a run_until gives up
   std::unique_ptr<HelmRuntime> helm_;

@@ -73,7 +73,7 @@ DockerRig::Janitor::~Janitor() {
 DockerRig::DockerRig(const std::function<void(ComposeSettings&)>& adjust)
     : loop_(std::make_unique<testing::LoopThread>()),
       workers_(std::make_unique<WorkerPool>(2)),
-      processes_(std::make_unique<PocoProcessRunner>(loop_->loop(), *workers_)) {
+      processes_(std::make_unique<SpawnProcessRunner>(loop_->loop(), *workers_)) {
   char pattern[] = "/tmp/margo-compose-it-XXXXXX";
   REQUIRE(::mkdtemp(pattern) != nullptr);
   janitor_.temp = pattern;

@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "agent/adapters/https_client.hpp"
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
@@ -82,7 +82,7 @@ class DockerRig {
   std::string deployment_prefix_;
   std::unique_ptr<testing::LoopThread> loop_;
   std::unique_ptr<WorkerPool> workers_;
-  std::unique_ptr<PocoProcessRunner> processes_;
+  std::unique_ptr<SpawnProcessRunner> processes_;
   PosixFileSystem fs_;
   StderrLogSink sink_{LogFormat::logfmt};
   std::unique_ptr<HttpsClient> http_;

@@ -49,7 +49,7 @@ class FakeHelmBench {
   fake::FakeHelmCluster cluster_;
   LoopThread loop_;
   WorkerPool workers_{2};
-  PocoProcessRunner runner_{loop_.loop(), workers_};
+  SpawnProcessRunner runner_{loop_.loop(), workers_};
 };
 
 void check_error(const ProcessResult& result, const std::string& message) {

@@ -8,7 +8,7 @@
 #include <string>
 #include <vector>
 
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/runtime/helm/helm_runtime.hpp"
 #include "fakes/helm_cli/fake_helm_cluster.hpp"
@@ -79,7 +79,7 @@ class HelmRig {
   HelmSettings settings_;
   LoopThread loop_;
   WorkerPool workers_{2};
-  PocoProcessRunner runner_{loop_.loop(), workers_};
+  SpawnProcessRunner runner_{loop_.loop(), workers_};
   PosixFileSystem fs_;
   std::unique_ptr<HelmRuntime> runtime_;
 };

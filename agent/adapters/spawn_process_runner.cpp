@@ -1,11 +1,9 @@
-#include "agent/adapters/poco_process_runner.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 
-#include <Poco/Exception.h>
-#include <Poco/Pipe.h>
-#include <Poco/Process.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -15,8 +13,11 @@
 #include <atomic>
 #include <cerrno>
 #include <climits>
+#include <cstring>
 #include <mutex>
 #include <optional>
+#include <utility>
+#include <vector>
 
 namespace margo {
 namespace {
@@ -91,15 +92,6 @@ Status validate(const ProcessSpec& spec) {
   return {};
 }
 
-// Poco's launch adds the given variables to the agent's own environment. The child therefore goes
-// through env(1): -i empties the environment, --default-signal undoes signals the agent ignores
-// (an ignored SIGPIPE would otherwise be inherited), and the variables follow as NAME=VALUE.
-Result<std::string> find_env_program() {
-  for (const char* candidate : {"/usr/bin/env", "/bin/env"})
-    if (is_executable_file(candidate)) return std::string(candidate);
-  return permanent_error("process.start_failed", "env(1) not found in /usr/bin or /bin");
-}
-
 // Writes to the child's stdin without letting SIGPIPE (the child closed it) end the agent.
 ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
   sigset_t pipe_signal;
@@ -122,24 +114,63 @@ void set_nonblocking(int fd) {
   ::fcntl(fd, F_SETFL, ::fcntl(fd, F_GETFL) | O_NONBLOCK);
 }
 
+// A file descriptor closed when it goes out of scope or on close().
+class OwnedFd {
+ public:
+  OwnedFd() = default;
+  explicit OwnedFd(int fd) : fd_(fd) {}
+  ~OwnedFd() { close(); }
+  OwnedFd(OwnedFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+  OwnedFd& operator=(OwnedFd&& other) noexcept {
+    if (this != &other) {
+      close();
+      fd_ = std::exchange(other.fd_, -1);
+    }
+    return *this;
+  }
+  OwnedFd(const OwnedFd&) = delete;
+  OwnedFd& operator=(const OwnedFd&) = delete;
+
+  int get() const { return fd_; }
+  bool open() const { return fd_ >= 0; }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_ = -1;
+};
+
+struct PipeEnds {
+  OwnedFd read;
+  OwnedFd write;
+};
+
+// Close-on-exec on both ends: the child gets its end through dup2, which clears the flag.
+bool make_pipe(PipeEnds& ends) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) return false;
+  ends.read = OwnedFd(fds[0]);
+  ends.write = OwnedFd(fds[1]);
+  return true;
+}
+
 struct OutputStream {
-  int fd = -1;
+  OwnedFd fd;
   std::string data;
   bool truncated = false;
 
-  bool open() const { return fd >= 0; }
-
   // Reads what is available; closes on end of file or error. Bytes past the limit are discarded so the
   // child never blocks on a full pipe.
-  void drain(Poco::Pipe& pipe, std::size_t limit) {
+  void drain(std::size_t limit) {
     char buffer[kReadChunk];
     for (;;) {
-      const ssize_t count = ::read(fd, buffer, sizeof buffer);
+      const ssize_t count = ::read(fd.get(), buffer, sizeof buffer);
       if (count < 0 && errno == EINTR) continue;
       if (count < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
       if (count <= 0) {
-        pipe.close(Poco::Pipe::CLOSE_READ);
-        fd = -1;
+        fd.close();
         return;
       }
       const std::size_t kept = std::min(static_cast<std::size_t>(count), limit - data.size());
@@ -149,28 +180,31 @@ struct OutputStream {
   }
 };
 
-// Runs one launched child to completion: feeds stdin, collects both output streams and enforces the
+// The parent's ends of the child's three standard streams.
+struct ChildStreams {
+  OwnedFd stdin_write;
+  OwnedFd stdout_read;
+  OwnedFd stderr_read;
+};
+
+// Runs one started child to completion: feeds stdin, collects both output streams and enforces the
 // timeout.
 class ChildSession {
  public:
-  ChildSession(const ProcessSpec& spec, const std::atomic<bool>& terminate, Poco::ProcessHandle& handle,
-               Poco::Pipe& in, Poco::Pipe& out, Poco::Pipe& err)
+  ChildSession(const ProcessSpec& spec, const std::atomic<bool>& terminate, pid_t pid, ChildStreams streams)
       : spec_(spec),
         terminate_(terminate),
-        pid_(handle.id()),
+        pid_(pid),
         exit_fd_(static_cast<int>(::syscall(SYS_pidfd_open, pid_, 0))),
-        in_pipe_(in),
-        out_pipe_(out),
-        err_pipe_(err) {
-    stdout_.fd = out.readHandle();
-    stderr_.fd = err.readHandle();
-    set_nonblocking(stdout_.fd);
-    set_nonblocking(stderr_.fd);
+        stdin_(std::move(streams.stdin_write)) {
+    stdout_.fd = std::move(streams.stdout_read);
+    stderr_.fd = std::move(streams.stderr_read);
+    set_nonblocking(stdout_.fd.get());
+    set_nonblocking(stderr_.fd.get());
     if (spec.stdin_data.empty()) {
-      in.close(Poco::Pipe::CLOSE_WRITE);
+      stdin_.close();
     } else {
-      stdin_fd_ = in.writeHandle();
-      set_nonblocking(stdin_fd_);
+      set_nonblocking(stdin_.get());
     }
   }
 
@@ -189,11 +223,11 @@ class ChildSession {
     for (;;) {
       const auto now = SteadyClock::now();
       if (!wait_status_ && reap()) drain_until = now + kDrainAfterExit;
-      if (wait_status_ && (!(stdout_.open() || stderr_.open()) || now >= *drain_until)) break;
+      if (wait_status_ && (!(stdout_.fd.open() || stderr_.fd.open()) || now >= *drain_until)) break;
       if (!wait_status_ && !kill_at && !timed_out && (now >= deadline || terminate_.load())) {
         ::kill(pid_, SIGTERM);
         timed_out = now >= deadline;
-        kill_at = now + PocoProcessRunner::kKillGrace;
+        kill_at = now + SpawnProcessRunner::kKillGrace;
       }
       if (!wait_status_ && kill_at && now >= *kill_at) {
         ::kill(pid_, SIGKILL);
@@ -204,9 +238,9 @@ class ChildSession {
         if (moment && *moment > now) wake = std::min(wake, *moment);
       poll_once(std::chrono::duration_cast<std::chrono::milliseconds>(wake - now));
     }
-    close_stdin();
-    if (stdout_.open()) out_pipe_.close(Poco::Pipe::CLOSE_READ);
-    if (stderr_.open()) err_pipe_.close(Poco::Pipe::CLOSE_READ);
+    stdin_.close();
+    stdout_.fd.close();
+    stderr_.fd.close();
 
     ProcessResult result;
     result.timed_out = timed_out;
@@ -241,9 +275,9 @@ class ChildSession {
       sources[count++] = source;
     };
     if (exit_fd_ >= 0 && !wait_status_) watch(exit_fd_, POLLIN, Source::exit);
-    if (stdin_fd_ >= 0) watch(stdin_fd_, POLLOUT, Source::input);
-    if (stdout_.open()) watch(stdout_.fd, POLLIN, Source::output);
-    if (stderr_.open()) watch(stderr_.fd, POLLIN, Source::error);
+    if (stdin_.open()) watch(stdin_.get(), POLLOUT, Source::input);
+    if (stdout_.fd.open()) watch(stdout_.fd.get(), POLLIN, Source::output);
+    if (stderr_.fd.open()) watch(stderr_.fd.get(), POLLIN, Source::error);
     if (::poll(fds, count, static_cast<int>(std::max<std::int64_t>(timeout.count(), 0))) <= 0) return;
     for (nfds_t i = 0; i < count; ++i) {
       if (fds[i].revents == 0) continue;
@@ -254,10 +288,10 @@ class ChildSession {
           feed_stdin();
           break;
         case Source::output:
-          stdout_.drain(out_pipe_, spec_.max_output_bytes);
+          stdout_.drain(spec_.max_output_bytes);
           break;
         case Source::error:
-          stderr_.drain(err_pipe_, spec_.max_output_bytes);
+          stderr_.drain(spec_.max_output_bytes);
           break;
       }
     }
@@ -265,65 +299,125 @@ class ChildSession {
 
   void feed_stdin() {
     while (stdin_written_ < spec_.stdin_data.size()) {
-      const ssize_t written = write_without_sigpipe(stdin_fd_, spec_.stdin_data.data() + stdin_written_,
+      const ssize_t written = write_without_sigpipe(stdin_.get(), spec_.stdin_data.data() + stdin_written_,
                                                     spec_.stdin_data.size() - stdin_written_);
       if (written < 0 && errno == EINTR) continue;
       if (written < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return;
       if (written < 0) break;  // the child closed its stdin: the rest is not wanted
       stdin_written_ += static_cast<std::size_t>(written);
     }
-    close_stdin();
-  }
-
-  void close_stdin() {
-    if (stdin_fd_ < 0) return;
-    in_pipe_.close(Poco::Pipe::CLOSE_WRITE);
-    stdin_fd_ = -1;
+    stdin_.close();
   }
 
   const ProcessSpec& spec_;
   const std::atomic<bool>& terminate_;
   const pid_t pid_;
   const int exit_fd_;  // pidfd: readable once the child has exited; -1 on kernels without pidfd
-  Poco::Pipe& in_pipe_;
-  Poco::Pipe& out_pipe_;
-  Poco::Pipe& err_pipe_;
-  int stdin_fd_ = -1;
+  OwnedFd stdin_;
   std::size_t stdin_written_ = 0;
   OutputStream stdout_;
   OutputStream stderr_;
   std::optional<int> wait_status_;
 };
 
+// posix_spawn rather than fork: glibc's child runs with every signal blocked and the agent's handlers
+// reset to the default until exec, and posix_spawn returns only after exec. A SIGTERM sent the moment
+// it returns therefore reaches the program, never a copy of the agent's own SIGTERM handler.
+class SpawnAttributes {
+ public:
+  SpawnAttributes() {
+    ::posix_spawnattr_init(&attributes_);
+    ::posix_spawn_file_actions_init(&actions_);
+  }
+  ~SpawnAttributes() {
+    ::posix_spawn_file_actions_destroy(&actions_);
+    ::posix_spawnattr_destroy(&attributes_);
+  }
+  SpawnAttributes(const SpawnAttributes&) = delete;
+  SpawnAttributes& operator=(const SpawnAttributes&) = delete;
+
+  // The child starts with no signal blocked and every signal at its default: signals the agent
+  // ignores (SIGPIPE) or blocks in a worker thread are not inherited.
+  int reset_signals() {
+    sigset_t all;
+    sigset_t none;
+    // Not sigfillset: glibc leaves its two internal signals out of it, and posix_spawn would then hand
+    // them to the program ignored.
+    std::memset(&all, 0xff, sizeof all);
+    sigemptyset(&none);
+    if (int failed = ::posix_spawnattr_setsigdefault(&attributes_, &all)) return failed;
+    if (int failed = ::posix_spawnattr_setsigmask(&attributes_, &none)) return failed;
+    return ::posix_spawnattr_setflags(&attributes_, POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK);
+  }
+  int redirect(int fd, int target) { return ::posix_spawn_file_actions_adddup2(&actions_, fd, target); }
+  // Descriptors the agent opened without close-on-exec (a library's socket) stay out of the child.
+  int close_the_rest() { return ::posix_spawn_file_actions_addclosefrom_np(&actions_, STDERR_FILENO + 1); }
+  int change_directory(const std::string& directory) {
+    return ::posix_spawn_file_actions_addchdir_np(&actions_, directory.c_str());
+  }
+
+  const posix_spawnattr_t* attributes() const { return &attributes_; }
+  const posix_spawn_file_actions_t* actions() const { return &actions_; }
+
+ private:
+  posix_spawnattr_t attributes_;
+  posix_spawn_file_actions_t actions_;
+};
+
+std::vector<char*> null_terminated(std::vector<std::string>& strings) {
+  std::vector<char*> pointers;
+  pointers.reserve(strings.size() + 1);
+  for (std::string& text : strings) pointers.push_back(text.data());
+  pointers.push_back(nullptr);
+  return pointers;
+}
+
 Result<ProcessResult> run_child(const ProcessSpec& spec, const std::atomic<bool>& terminate) {
   if (Status valid = validate(spec); !valid) return valid.error();
   Result<std::string> program = resolve_program(spec);
   if (!program) return program.error();
-  if (program->find('=') != std::string::npos)
-    return permanent_error("process.start_failed", "program path '" + *program + "' contains '='");
-  Result<std::string> env_program = find_env_program();
-  if (!env_program) return env_program.error();
+  auto cannot_start = [&spec](const std::string& why) {
+    return retryable_error("process.start_failed", "cannot start '" + spec.argv.front() + "': " + why);
+  };
 
-  Poco::Process::Args args{"-i", "--default-signal", "--"};
-  for (const auto& [name, value] : spec.environment) args.push_back(name + "=" + value);
-  args.push_back(*program);
-  args.insert(args.end(), spec.argv.begin() + 1, spec.argv.end());
-  try {
-    Poco::Pipe in;
-    Poco::Pipe out;
-    Poco::Pipe err;
-    Poco::ProcessHandle handle =
-        Poco::Process::launch(*env_program, args, spec.working_directory, &in, &out, &err);
-    return ChildSession(spec, terminate, handle, in, out, err).run();
-  } catch (const Poco::Exception& error) {
-    return retryable_error("process.start_failed",
-                           "cannot start '" + spec.argv.front() + "': " + error.displayText());
-  }
+  PipeEnds in;
+  PipeEnds out;
+  PipeEnds err;
+  if (!make_pipe(in) || !make_pipe(out) || !make_pipe(err))
+    return cannot_start(std::string("pipe: ") + std::strerror(errno));
+  SpawnAttributes spawn;
+  int failed = spawn.reset_signals();
+  if (failed == 0) failed = spawn.redirect(in.read.get(), STDIN_FILENO);
+  if (failed == 0) failed = spawn.redirect(out.write.get(), STDOUT_FILENO);
+  if (failed == 0) failed = spawn.redirect(err.write.get(), STDERR_FILENO);
+  if (failed == 0) failed = spawn.close_the_rest();
+  if (failed == 0 && !spec.working_directory.empty()) failed = spawn.change_directory(spec.working_directory);
+  if (failed != 0) return cannot_start(std::strerror(failed));
+
+  std::vector<std::string> arguments = spec.argv;
+  arguments.front() = *program;
+  std::vector<std::string> environment;
+  for (const auto& [name, value] : spec.environment) environment.push_back(name + "=" + value);
+  std::vector<char*> argv = null_terminated(arguments);
+  std::vector<char*> envp = null_terminated(environment);
+  pid_t pid = -1;
+  failed =
+      ::posix_spawn(&pid, program->c_str(), spawn.actions(), spawn.attributes(), argv.data(), envp.data());
+  if (failed == ENOENT || failed == EACCES || failed == ENOEXEC || failed == ENOTDIR)
+    return permanent_error("process.start_failed",
+                           "cannot start '" + spec.argv.front() + "': " + std::strerror(failed));
+  if (failed != 0) return cannot_start(std::strerror(failed));
+
+  in.read.close();
+  out.write.close();
+  err.write.close();
+  return ChildSession(spec, terminate, pid, {std::move(in.write), std::move(out.read), std::move(err.read)})
+      .run();
 }
 
 }  // namespace
 
-struct PocoProcessRunner::Delivery {
+struct SpawnProcessRunner::Delivery {
   explicit Delivery(Executor& loop_in) : loop(loop_in) {}
 
   Executor& loop;
@@ -338,21 +432,21 @@ struct PocoProcessRunner::Delivery {
   }
 };
 
-PocoProcessRunner::PocoProcessRunner(Executor& loop, WorkerPool& workers)
+SpawnProcessRunner::SpawnProcessRunner(Executor& loop, WorkerPool& workers)
     : workers_(workers), delivery_(std::make_shared<Delivery>(loop)) {}
 
-PocoProcessRunner::~PocoProcessRunner() {
+SpawnProcessRunner::~SpawnProcessRunner() {
   std::lock_guard lock(delivery_->mutex);
   delivery_->open = false;
 }
 
-void PocoProcessRunner::run(ProcessSpec spec, Callback<ProcessResult> done) {
+void SpawnProcessRunner::run(ProcessSpec spec, Callback<ProcessResult> done) {
   workers_.submit([delivery = delivery_, spec = std::move(spec), done = std::move(done)]() mutable {
     delivery->complete(std::move(done), run_child(spec, delivery->terminate));
   });
 }
 
-void PocoProcessRunner::terminate_all() {
+void SpawnProcessRunner::terminate_all() {
   delivery_->terminate = true;
 }
 

@@ -1,5 +1,5 @@
 #pragma once
-// The production ProcessRunner: Poco::Process with separate stdin/stdout/stderr pipes, an exact
+// The production ProcessRunner: posix_spawn with separate stdin/stdout/stderr pipes, an exact
 // environment, a timeout (SIGTERM, then SIGKILL after a grace period) and a cap on kept output.
 // Each child runs on the worker pool; its completion is posted back to the event loop.
 
@@ -10,16 +10,16 @@
 
 namespace margo {
 
-class PocoProcessRunner final : public ProcessRunner {
+class SpawnProcessRunner final : public ProcessRunner {
  public:
   // Between SIGTERM at the timeout and SIGKILL.
   static constexpr Duration kKillGrace = std::chrono::seconds(2);
 
-  PocoProcessRunner(Executor& loop, WorkerPool& workers);
+  SpawnProcessRunner(Executor& loop, WorkerPool& workers);
   // Completions of children still running are dropped (the children still end at their timeout).
-  ~PocoProcessRunner() override;
-  PocoProcessRunner(const PocoProcessRunner&) = delete;
-  PocoProcessRunner& operator=(const PocoProcessRunner&) = delete;
+  ~SpawnProcessRunner() override;
+  SpawnProcessRunner(const SpawnProcessRunner&) = delete;
+  SpawnProcessRunner& operator=(const SpawnProcessRunner&) = delete;
 
   void run(ProcessSpec spec, Callback<ProcessResult> done) override;
   // Shutting down: every child running or still to start gets SIGTERM (SIGKILL after the grace
