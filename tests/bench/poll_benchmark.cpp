@@ -4,7 +4,8 @@
 // anonymous memory and the mapped files (binary and shared libraries), CPU time per poll, and bytes
 // read plus written per 304 poll (TLS records included, as the kernel counts them). For scale it then
 // measures the floor: a bare cpp-httplib TLS client in this process, one thread, no agent code, doing
-// keep-alive GETs against the same server at the same pace.
+// keep-alive GETs against the same server at the same pace, and below that a minimal OpenSSL client
+// with no HTTP library: the machine's own floor.
 //   bench_poll [SECONDS]
 
 #include <httplib.h>
@@ -21,6 +22,7 @@
 #include <thread>
 
 #include "agent_fixture.hpp"
+#include "raw_tls_floor.hpp"
 
 using namespace margo::test;
 using namespace std::chrono_literals;
@@ -152,5 +154,14 @@ int main(int argc, char** argv) {
       "floor: a bare cpp-httplib TLS client, one thread, keep-alive GET every 100 ms to the same server\n");
   std::printf("  CPU per request          %.0f us = %.0f us user + %.0f us system\n",
               floor.user + floor.system, floor.user, floor.system);
-  return exit_code == 0 && polls > 0 ? 0 : 1;
+  const margo::bench::RawFloor raw = margo::bench::raw_tls_floor(fixture.wfm_port(), fixture.keys("ca.crt"),
+                                                                 "/api/v1/onboarding/certificate", 300);
+  std::printf("floor: a minimal blocking OpenSSL client, no HTTP library, same pace and server\n");
+  if (raw.error.empty()) {
+    std::printf("  CPU per request          %.0f us = %.0f us user + %.0f us system\n",
+                raw.cpu.user_us + raw.cpu.system_us, raw.cpu.user_us, raw.cpu.system_us);
+  } else {
+    std::printf("  not measured: %s failed\n", raw.error.c_str());
+  }
+  return exit_code == 0 && polls > 0 && raw.error.empty() ? 0 : 1;
 }

@@ -1,6 +1,6 @@
 #pragma once
 // The runtime contract's driver for ComposeRuntime on a real Docker engine: the production event loop
-// on its own thread, the worker pool, the Poco process runner, the POSIX filesystem and the HTTPS
+// on its own thread, the worker pool, the posix_spawn process runner, the POSIX filesystem and the HTTPS
 // client, exactly as the agent wires them. Needs an engine and the image margo-test/busybox:1
 // (ci/docker.sh makes both); test compose files use `network_mode: none` only.
 //

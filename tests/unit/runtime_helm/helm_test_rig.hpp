@@ -1,5 +1,5 @@
 #pragma once
-// A HelmRuntime over the real fake-helm executable: real event loop thread, worker pool, Poco process
+// A HelmRuntime over the real fake-helm executable: real event loop thread, worker pool, posix_spawn process
 // runner and POSIX files, in a fresh temporary directory holding the kubeconfig, the fake cluster and
 // the runtime's work directory. Operations are started on the loop and awaited from the test thread.
 
