@@ -2,8 +2,8 @@
 // The production executor: one thread runs every task and timer, so the core needs no locks.
 // post/schedule_after/cancel/stop are safe from any thread (worker threads post completions here).
 
-#include <condition_variable>
 #include <chrono>
+#include <condition_variable>
 #include <deque>
 #include <map>
 #include <mutex>

@@ -13,7 +13,6 @@
 
 namespace margo {
 
-
 // Values are quoted only when needed: empty, or holding a space, '"', '=', a control character or
 // invalid UTF-8. Keys are made safe by replacing such bytes with '_'.
 std::string format_logfmt(const LogRecord& record);

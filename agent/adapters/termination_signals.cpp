@@ -59,12 +59,15 @@ TerminationSignals::~TerminationSignals() {
 }
 
 Status TerminationSignals::start(std::function<void(int signal)> on_signal) {
-  if (watcher_.joinable()) return permanent_error("signals.setup", "termination signal watcher already started");
+  if (watcher_.joinable())
+    return permanent_error("signals.setup", "termination signal watcher already started");
   if (!handlers_installed_)
-    return permanent_error("signals.setup", std::string("cannot handle SIGTERM/SIGINT: ") + std::strerror(errno));
+    return permanent_error("signals.setup",
+                           std::string("cannot handle SIGTERM/SIGINT: ") + std::strerror(errno));
   wake_fd_ = eventfd(0, EFD_CLOEXEC);
   if (wake_fd_ < 0)
-    return permanent_error("signals.setup", std::string("cannot watch SIGTERM/SIGINT: ") + std::strerror(errno));
+    return permanent_error("signals.setup",
+                           std::string("cannot watch SIGTERM/SIGINT: ") + std::strerror(errno));
   try {
     watcher_ = std::thread([this, callback = std::move(on_signal)] { watch(callback); });
   } catch (const std::system_error& error) {

@@ -19,7 +19,7 @@ struct Error {
   std::string code;     // stable, machine-readable, dotted: "http.timeout", "config.unknown_key"
   std::string message;  // what went wrong and where, for a human
   ErrorClass error_class = ErrorClass::permanent;
-  int http_status = 0;  // the HTTP status that caused it, 0 when none
+  int http_status = 0;                                   // the HTTP status that caused it, 0 when none
   std::optional<std::chrono::milliseconds> retry_after;  // server-requested wait, when given
 
   bool retryable() const { return error_class == ErrorClass::retryable; }

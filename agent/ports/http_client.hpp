@@ -65,8 +65,8 @@ struct HttpRequest {
   std::string url;  // absolute: https://host[:port]/path[?query]
   HttpHeaders headers;
   std::string body;
-  Duration timeout = std::chrono::seconds(30);            // whole exchange
-  std::size_t max_response_bytes = 16 * 1024 * 1024;      // larger bodies fail with http.response_too_large
+  Duration timeout = std::chrono::seconds(30);        // whole exchange
+  std::size_t max_response_bytes = 16 * 1024 * 1024;  // larger bodies fail with http.response_too_large
 };
 
 struct HttpResponse {

@@ -17,7 +17,7 @@ struct ProcessSpec {
   std::map<std::string, std::string> environment;
   std::string working_directory;  // empty: the agent's
   std::string stdin_data;
-  Duration timeout = std::chrono::minutes(5);  // then SIGTERM, and SIGKILL after a grace period
+  Duration timeout = std::chrono::minutes(5);      // then SIGTERM, and SIGKILL after a grace period
   std::size_t max_output_bytes = 4 * 1024 * 1024;  // per stream; the rest is discarded
 };
 

@@ -14,7 +14,7 @@ struct ManifestFetch {
   bool not_modified = false;  // 304: nothing changed
   std::string etag;           // as received, quotes included
   std::string content_type;
-  std::string body;           // the exact bytes of the 200 body
+  std::string body;  // the exact bytes of the 200 body
 };
 
 // Errors carry http_status and retry_after when the WFM answered. Classes: 5xx, 429, 408 and
@@ -32,13 +32,15 @@ class WfmApi {
   // Onboards with the device certificate; returns the clientId.
   virtual void onboard(Callback<std::string> done) = 0;
   // POST (first report) or PUT (update) the DeviceCapabilitiesManifest, sent byte for byte.
-  virtual void report_capabilities(bool first_report, const std::string& manifest_json, Callback<void> done) = 0;
+  virtual void report_capabilities(bool first_report, const std::string& manifest_json,
+                                   Callback<void> done) = 0;
   // GET the desired-state manifest, with If-None-Match when an ETag is given.
   virtual void fetch_manifest(const std::optional<std::string>& etag, Callback<ManifestFetch> done) = 0;
   // GET a content-addressed resource by the `url` the manifest gave (bundle or one deployment YAML).
   virtual void fetch_artifact(const std::string& url, std::size_t max_bytes, Callback<std::string> done) = 0;
   // POST a DeploymentStatusManifest for one deployment.
-  virtual void post_status(const std::string& deployment_id, const std::string& status_json, Callback<void> done) = 0;
+  virtual void post_status(const std::string& deployment_id, const std::string& status_json,
+                           Callback<void> done) = 0;
 };
 
 }  // namespace margo

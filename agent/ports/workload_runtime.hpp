@@ -14,7 +14,7 @@ namespace margo {
 struct ComponentRef {
   std::string deployment_id;
   std::string component_name;
-  std::string runtime_name;  // release or project name, chosen once and stored by the engine
+  std::string runtime_name;    // release or project name, chosen once and stored by the engine
   std::string namespace_name;  // Kubernetes namespace (helm); empty for compose
 };
 

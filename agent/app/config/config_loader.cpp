@@ -12,8 +12,9 @@ namespace {
 
 constexpr std::size_t max_config_bytes = 1 << 20;
 
-const std::vector<std::string_view> root_keys = {"logging",      "database", "deviceRootIdentity", "wfm",
-                                                 "stateSeeking", "runtimes", "monitoring", "capabilities"};
+const std::vector<std::string_view> root_keys = {"logging",    "database",     "deviceRootIdentity",
+                                                 "wfm",        "stateSeeking", "runtimes",
+                                                 "monitoring", "capabilities"};
 
 void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by_others,
                    AgentConfig& config) {

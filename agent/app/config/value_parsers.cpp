@@ -201,16 +201,17 @@ Result<std::string> parse_hash_algorithm(std::string_view text) {
 }
 
 Result<SignatureAlgorithmSetting> parse_signature_algorithm(std::string_view text) {
-  return choose<SignatureAlgorithmSetting>(text,
-                                    {{"rsa", SignatureAlgorithmSetting::rsa_v1_5_sha256},
-                                     {"rsa-v1_5-sha256", SignatureAlgorithmSetting::rsa_v1_5_sha256},
-                                     {"rsa-pss", SignatureAlgorithmSetting::rsa_pss_sha512},
-                                     {"rsa-pss-sha512", SignatureAlgorithmSetting::rsa_pss_sha512},
-                                     {"ecdsa", SignatureAlgorithmSetting::ecdsa_by_key_curve},
-                                     {"ecdsa-p256-sha256", SignatureAlgorithmSetting::ecdsa_p256_sha256},
-                                     {"ecdsa-p384-sha384", SignatureAlgorithmSetting::ecdsa_p384_sha384}},
-                                    "one of rsa, ecdsa, rsa-pss, rsa-v1_5-sha256, rsa-pss-sha512, "
-                                    "ecdsa-p256-sha256, ecdsa-p384-sha384");
+  return choose<SignatureAlgorithmSetting>(
+      text,
+      {{"rsa", SignatureAlgorithmSetting::rsa_v1_5_sha256},
+       {"rsa-v1_5-sha256", SignatureAlgorithmSetting::rsa_v1_5_sha256},
+       {"rsa-pss", SignatureAlgorithmSetting::rsa_pss_sha512},
+       {"rsa-pss-sha512", SignatureAlgorithmSetting::rsa_pss_sha512},
+       {"ecdsa", SignatureAlgorithmSetting::ecdsa_by_key_curve},
+       {"ecdsa-p256-sha256", SignatureAlgorithmSetting::ecdsa_p256_sha256},
+       {"ecdsa-p384-sha384", SignatureAlgorithmSetting::ecdsa_p384_sha384}},
+      "one of rsa, ecdsa, rsa-pss, rsa-v1_5-sha256, rsa-pss-sha512, "
+      "ecdsa-p256-sha256, ecdsa-p384-sha384");
 }
 
 Result<SignatureFormat> parse_signature_format(std::string_view text) {

@@ -17,8 +17,8 @@
 #include <memory>
 #include <string>
 
-#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/helm/helm_runtime.hpp"
 #include "fakes/helm_cli/fake_helm_cluster.hpp"

@@ -13,8 +13,8 @@
 #include <vector>
 
 #include "agent/adapters/https_client.hpp"
-#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
 #include "tests/contract/http/loop_thread.hpp"

@@ -54,8 +54,10 @@ TEST_CASE("signature algorithms: short names map to their RFC 9421 names") {
   CHECK(parse_signature_algorithm("rsa-pss").value() == SignatureAlgorithmSetting::rsa_pss_sha512);
   CHECK(parse_signature_algorithm("rsa-pss-sha512").value() == SignatureAlgorithmSetting::rsa_pss_sha512);
   CHECK(parse_signature_algorithm("ecdsa").value() == SignatureAlgorithmSetting::ecdsa_by_key_curve);
-  CHECK(parse_signature_algorithm("ecdsa-p256-sha256").value() == SignatureAlgorithmSetting::ecdsa_p256_sha256);
-  CHECK(parse_signature_algorithm("ecdsa-p384-sha384").value() == SignatureAlgorithmSetting::ecdsa_p384_sha384);
+  CHECK(parse_signature_algorithm("ecdsa-p256-sha256").value() ==
+        SignatureAlgorithmSetting::ecdsa_p256_sha256);
+  CHECK(parse_signature_algorithm("ecdsa-p384-sha384").value() ==
+        SignatureAlgorithmSetting::ecdsa_p384_sha384);
   CHECK(to_string(SignatureAlgorithmSetting::rsa_pss_sha512) == "rsa-pss-sha512");
   // Not in the RFC 9421 registry.
   CHECK_FALSE(parse_signature_algorithm("rsa-pss-sha256").ok());

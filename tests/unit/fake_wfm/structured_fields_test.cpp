@@ -39,8 +39,8 @@ TEST_CASE("structured fields: item parameters keep order and take the last dupli
 }
 
 TEST_CASE("structured fields: dictionary with inner lists, booleans and whitespace") {
-  const auto parsed = sf::parse_dictionary(
-      R"(  sig1=("@method" "@target-uri");created=1618884473;keyid="k",	flag, n=3;x  )");
+  const auto parsed =
+      sf::parse_dictionary(R"(  sig1=("@method" "@target-uri");created=1618884473;keyid="k",	flag, n=3;x  )");
   REQUIRE(parsed.ok());
   REQUIRE(parsed->size() == 3);
   const auto& [label, member] = parsed->front();

@@ -8,8 +8,8 @@
 #include <string>
 #include <vector>
 
-#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
+#include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/runtime/helm/helm_runtime.hpp"
 #include "fakes/helm_cli/fake_helm_cluster.hpp"
 #include "tests/contract/http/loop_thread.hpp"
