@@ -2,6 +2,7 @@
 
 #include "agent/core/paths.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
+#include "agent/runtime/compose/engine_connection.hpp"
 #include "agent/runtime/helm/helm_runtime.hpp"
 
 namespace margo {
@@ -29,7 +30,11 @@ Result<std::unique_ptr<WorkloadRuntimes>> WorkloadRuntimes::create(const AgentCo
   for (const RuntimeConfig& runtime : config.runtimes) {
     if (runtime.type == RuntimeType::docker) {
       ComposeSettings settings;
-      settings.docker_host = runtime.docker.url;
+      const EngineConnection engine = engine_connection(
+          runtime.docker.url, runtime.docker.tls_skip_verification, runtime.docker.tls.ca_cert_path,
+          runtime.docker.tls.cert_path, runtime.docker.tls.key_path);
+      settings.docker_host = engine.docker_host;
+      settings.tls = engine.tls;
       settings.work_directory = join_path(config.data_dir, "runtimes/compose");
       settings.remove_volumes = runtime.docker.remove_volumes;
       made->runtimes_.push_back(std::make_unique<ComposeRuntime>(loop, *made->processes_, *made->downloads_,

@@ -50,6 +50,39 @@ void read_docker_tls(ConfigWalker& walker, const MapFields& docker_map, DockerTl
   read_file("keyPath", tls.key_path);
 }
 
+// The TLS settings must make sense for the URL: a client certificate needs its key, a TLS engine needs
+// a CA file (the docker CLI loads one even when it does not verify, and would look in its own home,
+// where there is none), and a unix:// socket takes no TLS at all.
+void check_docker_tls(ConfigWalker& walker, const MapFields& docker_map, const DockerRuntimeConfig& docker) {
+  const DockerTlsConfig& tls = docker.tls;
+  const bool files = !tls.ca_cert_path.empty() || !tls.cert_path.empty() || !tls.key_path.empty();
+  const auto at = [&](std::string_view key) { return docker_map.find(key); };
+  if (docker.url.empty()) return;  // the URL's own problem is reported
+  if (docker.url.rfind("unix://", 0) == 0) {
+    if (files || docker.tls_skip_verification)
+      walker.sink().warning(*at(files ? "tls" : "tlsSkipVerification"),
+                            "ignored: a unix:// socket takes no TLS");
+    return;
+  }
+  const auto tls_section = at("tls");
+  if (tls.cert_path.empty() != tls.key_path.empty())
+    walker.sink().problem(*tls_section,
+                          "certPath and keyPath go together: the client certificate needs its key");
+  const bool uses_tls = docker.url.rfind("https://", 0) == 0 || files || docker.tls_skip_verification;
+  if (!uses_tls) {
+    if (const auto url = at("url"))
+      walker.sink().warning(*url, "plain tcp:// is not encrypted: use https:// or docker.tls");
+    return;
+  }
+  if (tls.ca_cert_path.empty()) {
+    const auto field = tls_section ? tls_section : at("url");
+    walker.sink().problem(*field, docker.tls_skip_verification
+                                      ? "tls.cacertPath is needed for a TLS engine: the docker CLI loads it "
+                                        "even when it does not verify"
+                                      : "tls.cacertPath is needed to verify the engine's certificate");
+  }
+}
+
 void read_docker(ConfigWalker& walker, const MapFields& entry, DockerRuntimeConfig& docker) {
   const auto section =
       walker.child_map(entry, "docker", {"url", "tlsSkipVerification", "tls", "removeVolumes"});
@@ -67,6 +100,7 @@ void read_docker(ConfigWalker& walker, const MapFields& entry, DockerRuntimeConf
     }
   }
   read_docker_tls(walker, *section, docker.tls);
+  check_docker_tls(walker, *section, docker);
 }
 
 std::optional<RuntimeConfig> read_runtime(ConfigWalker& walker, const Field& item) {

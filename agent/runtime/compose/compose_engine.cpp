@@ -102,6 +102,8 @@ void ComposeEngine::detected(Result<ComposeCli> cli, const std::string& engine_v
 void ComposeEngine::run(CommandRequest request, Callback<ProcessResult> done) {
   ProcessSpec spec;
   spec.argv = std::move(request.argv);
+  if (!spec.argv.empty())
+    spec.argv.insert(spec.argv.begin() + 1, settings_.global_options.begin(), settings_.global_options.end());
   spec.environment = request.environment ? std::move(*request.environment) : settings_.environment;
   spec.working_directory = std::move(request.working_directory);
   spec.timeout = request.timeout;

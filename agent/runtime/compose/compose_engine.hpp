@@ -17,6 +17,7 @@
 #include "agent/ports/executor.hpp"
 #include "agent/ports/process_runner.hpp"
 #include "agent/runtime/compose/compose_cli.hpp"
+#include "agent/runtime/compose/engine_connection.hpp"
 #include "agent/runtime/compose/project_environment.hpp"
 
 namespace margo {
@@ -26,6 +27,8 @@ struct EngineSettings {
   std::string docker_path = "docker";
   std::string docker_compose_path = "docker-compose";
   ChildEnvironment environment;  // the base environment every command gets unless told otherwise
+  // Placed right after the program in every command: how to reach a TLS engine (engine_options).
+  std::vector<std::string> global_options;
 };
 
 struct CommandRequest {

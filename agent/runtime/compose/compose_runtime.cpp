@@ -60,7 +60,8 @@ ComposeRuntime::ComposeRuntime(Executor& executor, ProcessRunner& processes, Htt
       store_(fs, settings_.work_directory),
       engine_(executor, processes,
               EngineSettings{settings_.docker_host, settings_.docker_path, settings_.docker_compose_path,
-                             base_environment(settings_.docker_host, store_.home_directory())},
+                             base_environment(settings_.docker_host, store_.home_directory()),
+                             engine_options({settings_.docker_host, settings_.tls})},
               logger_) {}
 
 ComposeRuntime::~ComposeRuntime() = default;

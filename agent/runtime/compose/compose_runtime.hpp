@@ -34,7 +34,8 @@
 namespace margo {
 
 struct ComposeSettings {
-  std::string docker_host = "unix:///var/run/docker.sock";  // runtimes[].docker.url
+  std::string docker_host = "unix:///var/run/docker.sock";  // DOCKER_HOST: see engine_connection()
+  EngineTls tls;                                            // for a tcp:// engine
   std::string work_directory;   // under the agent data dir: one folder per project, 0700
   bool remove_volumes = false;  // on removal also delete the project's named volumes
   std::size_t max_package_bytes = 64 * 1024 * 1024;

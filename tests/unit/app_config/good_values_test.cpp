@@ -184,6 +184,29 @@ TEST_CASE("runtimes: KUBERNETES and HELM, DOCKER and COMPOSE, with their setting
     CHECK(engine.tls.key_path == fixture.dir().path() + "/docker/key.pem");
     CHECK(has_warning(load, "runtimes[0].docker.tlsSkipVerification", "not verified"));
   }
+  SECTION("TLS settings on a unix socket, and a plain tcp:// engine, are warned about") {
+    const ConfigLoad unix_socket =
+        fixture.load(replaced(valid_config(), "url: unix:///var/run/docker.sock\n",
+                              "url: unix:///var/run/docker.sock\n      tlsSkipVerification: true\n"));
+    REQUIRE(unix_socket.config);
+    CHECK(
+        has_warning(unix_socket, "runtimes[0].docker.tlsSkipVerification", "a unix:// socket takes no TLS"));
+    const ConfigLoad plain = fixture.load(
+        replaced(valid_config(), "url: unix:///var/run/docker.sock", "url: tcp://127.0.0.1:2375"));
+    REQUIRE(plain.config);
+    CHECK(has_warning(plain, "runtimes[0].docker.url", "not encrypted"));
+  }
+  SECTION("https:// with a CA loads without a warning") {
+    fixture.dir().write("docker/ca.pem", "ca");
+    const ConfigLoad load =
+        fixture.load(replaced(valid_config(), "url: unix:///var/run/docker.sock\n",
+                              "url: https://127.0.0.1:2376\n      tls:\n        cacertPath: "
+                              "./docker/ca.pem\n"));
+    INFO(describe(load));
+    REQUIRE(load.config);
+    CHECK(load.warnings.empty());
+    CHECK(load.config->runtimes[0].docker.url == "https://127.0.0.1:2376");
+  }
   SECTION("null TLS paths are unset") {
     const ConfigLoad load =
         fixture.load(replaced(valid_config(), "url: unix:///var/run/docker.sock\n",
