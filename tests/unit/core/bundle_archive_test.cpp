@@ -7,10 +7,10 @@
 #include <sstream>
 
 #include "agent/core/bundle_archive.hpp"
-#include "tar_builder.hpp"
+#include "fakes/archive/tar_writer.hpp"
 
 using namespace margo;
-using namespace margo::test;
+using namespace margo::fake;
 
 namespace {
 

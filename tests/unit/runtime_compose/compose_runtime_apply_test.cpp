@@ -3,10 +3,11 @@
 #include <catch2/catch.hpp>
 
 #include "agent/core/encoding.hpp"
+#include "fakes/archive/tar_writer.hpp"
 #include "runtime_rig.hpp"
-#include "tests/unit/core/tar_builder.hpp"
 
 using namespace margo;
+using namespace margo::fake;
 using namespace margo::test;
 
 namespace {

@@ -1,10 +1,10 @@
 #include <catch2/catch.hpp>
 
 #include "agent/runtime/compose/package_contents.hpp"
-#include "tests/unit/core/tar_builder.hpp"
+#include "fakes/archive/tar_writer.hpp"
 
 using namespace margo;
-using namespace margo::test;
+using namespace margo::fake;
 
 namespace {
 
