@@ -2,10 +2,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include "tests/integration/compose_docker/docker_rig.hpp"
 
 using namespace margo;
@@ -16,20 +12,6 @@ namespace {
 Error require_error(const Status& status) {
   REQUIRE_FALSE(status.ok());
   return status.error();
-}
-
-// A loopback port nothing listens on: bound, then closed.
-int closed_local_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
 }
 
 }  // namespace
@@ -70,7 +52,7 @@ TEST_CASE("an unreachable package URL is a retryable compose.package_fetch_faile
   MARGO_REQUIRE_DOCKER_OR_SKIP();
   DockerRig rig;
   const std::string url =
-      "https://127.0.0.1:" + std::to_string(closed_local_port()) + "/compose.yaml?token=s3cr3t";
+      "https://127.0.0.1:" + std::to_string(unused_loopback_port()) + "/compose.yaml?token=s3cr3t";
   const ComponentSpec spec = rig.component_at("unreachable", {{"packageLocation", url}});
   const Error error = require_error(rig.apply(spec));
   CHECK(error.code == "compose.package_fetch_failed");

@@ -3,10 +3,6 @@
 
 #include <catch2/catch.hpp>
 
-#include <netinet/in.h>
-#include <sys/socket.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <thread>
@@ -19,19 +15,6 @@ using namespace margo::test;
 
 namespace {
 
-int free_local_port() {
-  const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
-  REQUIRE(fd >= 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  REQUIRE(::bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) == 0);
-  socklen_t length = sizeof address;
-  REQUIRE(::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) == 0);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
 // ca.pem with server.pem (127.0.0.1) and client.pem signed by it; other-ca.pem signed neither.
 void make_certificates(const std::filesystem::path& dir) {
   std::filesystem::create_directories(dir);
@@ -43,7 +26,7 @@ void make_certificates(const std::filesystem::path& dir) {
 // A dockerd of its own (data, exec root and containerd apart from the main engine), TLS only.
 class TlsEngine {
  public:
-  explicit TlsEngine(const std::filesystem::path& dir) : dir_(dir), port_(free_local_port()) {
+  explicit TlsEngine(const std::filesystem::path& dir) : dir_(dir), port_(unused_loopback_port()) {
     make_certificates(dir_);
     const std::string d = dir_.string();
     shell("mkdir -p " + d + "/root " + d + "/exec; nohup dockerd --data-root " + d + "/root --exec-root " +

@@ -26,6 +26,8 @@ inline constexpr const char* kTestImage = "margo-test/busybox:1";
 // A shell command with the test's environment: whether it exited 0, and its stdout.
 std::pair<bool, std::string> shell(const std::string& command);
 std::string trim(std::string text);
+// A loopback port nothing listens on (bound, then closed): for a server to start on, or to be refused.
+int unused_loopback_port();
 
 bool docker_tests_skipped();
 // Fails the test, saying what to do, when the engine does not answer or the test image is missing
