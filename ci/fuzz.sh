@@ -13,11 +13,22 @@ CC=clang CXX=clang++ cmake -S . -B build-fuzz -G Ninja -DMARGO_FUZZ=ON -DMARGO_B
 targets=(fuzz_manifest fuzz_bundle fuzz_application_deployment fuzz_config fuzz_structured_fields
          fuzz_signature_verifier)
 cmake --build build-fuzz $(printf -- '--target %s ' "${targets[@]}") >&2
+# The bundle target's seed: a first byte of 1 (gzip the rest) and a real ustar archive of one
+# deployment file, so the fuzzer starts from headers with valid checksums.
+seed_bundle() {
+  local dir
+  dir=$(mktemp -d)
+  printf 'apiVersion: margo.org/v1-alpha1\nkind: ApplicationDeployment\n' >"$dir/5f0c2b7e.yaml"
+  { printf '\001'; tar -C "$dir" --format=ustar --owner=0 --group=0 -cf - 5f0c2b7e.yaml; } >"$1/seed-ustar"
+  rm -rf "$dir"
+}
+
 status=0
 for target in "${targets[@]}"; do
   findings="build-fuzz/findings/$target"
   corpus="build-fuzz/corpus/$target"
   mkdir -p "$findings" "$corpus"
+  if [[ $target == fuzz_bundle && ! -e $corpus/seed-ustar ]]; then seed_bundle "$corpus"; fi
   echo "== $target (${seconds}s)"
   if ! "build-fuzz/bin/$target" -max_total_time="$seconds" -max_len=65536 -rss_limit_mb=2048 \
        -artifact_prefix="$findings/" "$corpus" 2>&1 | grep -E "DONE|ERROR|SUMMARY"; then
