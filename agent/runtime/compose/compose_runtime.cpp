@@ -88,9 +88,7 @@ Status ComposeRuntime::check_usable(const std::string& project) {
 // --- apply
 
 void ComposeRuntime::apply(const ComponentSpec& spec, Callback<void> done) {
-  auto fail_later = [this, done](Error error) {
-    executor_.post(lifetime_.guard([done, error] { done(error); }));
-  };
+  const auto fail_later = failing_later(done);
   at_boundary(fail_later, [&] {
     auto job = std::make_shared<ApplyJob>();
     job->project = spec.ref.runtime_name;
@@ -202,9 +200,7 @@ void ComposeRuntime::finish_apply(std::shared_ptr<ApplyJob> job, Status outcome)
 // --- remove
 
 void ComposeRuntime::remove(const ComponentRef& ref, Callback<void> done) {
-  auto fail_later = [this, done](Error error) {
-    executor_.post(lifetime_.guard([done, error] { done(error); }));
-  };
+  const auto fail_later = failing_later(done);
   at_boundary(fail_later, [&] {
     const std::string project = ref.runtime_name;
     if (auto usable = check_usable(project); !usable) return fail_later(usable.error());
@@ -252,9 +248,7 @@ void ComposeRuntime::remove_leftovers(const std::string& project, Callback<void>
 // --- inspect
 
 void ComposeRuntime::inspect(const ComponentRef& ref, Callback<ComponentObservation> done) {
-  auto fail_later = [this, done](Error error) {
-    executor_.post(lifetime_.guard([done, error] { done(error); }));
-  };
+  const auto fail_later = failing_later(done);
   at_boundary(fail_later, [&] {
     const std::string project = ref.runtime_name;
     if (auto usable = check_usable(project); !usable) return fail_later(usable.error());

@@ -19,6 +19,7 @@
 // compose.up_failed, compose.timeout, compose.remove_failed, compose.inspect_failed (retryable), fs.*.
 
 #include <cstddef>
+#include <functional>
 #include <string>
 
 #include "agent/core/lifetime.hpp"
@@ -62,6 +63,14 @@ class ComposeRuntime final : public WorkloadRuntime {
   void inspect(const ComponentRef& ref, Callback<ComponentObservation> done) override;
 
  private:
+  // What an operation calls with an error found before it started: `done` runs through the executor,
+  // never inline.
+  template <typename T>
+  std::function<void(Error)> failing_later(Callback<T> done) {
+    return [this, done = std::move(done)](Error error) {
+      executor_.post(lifetime_.guard([done, error] { done(error); }));
+    };
+  }
   struct ApplyJob;
 
   Status check_usable(const std::string& project);

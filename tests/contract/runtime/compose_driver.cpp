@@ -19,9 +19,13 @@
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
 #include "tests/contract/http/loop_thread.hpp"
+#include "tests/contract/runtime/docker_shell.hpp"
 
 namespace margo::contract {
 namespace {
+
+using test::label_filter;
+using test::shell;
 
 // The parameter reaches the container's environment; the container writes it where a test can read it.
 constexpr const char* kInstallableCompose = R"(services:
@@ -39,22 +43,6 @@ constexpr const char* kUninstallableCompose = R"(services:
     image: 127.0.0.1:1/margo-test/absent:1
     network_mode: none
 )";
-
-// Runs a shell command with the test's own environment; stdout, and whether it exited 0.
-std::pair<bool, std::string> shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr) return {false, ""};
-  char buffer[4096];
-  for (std::size_t count; (count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    output.append(buffer, count);
-  const int status = ::pclose(pipe);
-  return {status == 0, output};
-}
-
-std::string label_filter(const std::string& project) {
-  return "--filter label=com.docker.compose.project=" + project;
-}
 
 std::string unique_salt() {
   static std::atomic<unsigned> counter{0};
@@ -115,14 +103,7 @@ struct ComposeDriver::Rig {
     std::filesystem::path temp;
     std::set<std::string> projects;
     ~Janitor() {
-      for (const std::string& project : projects) {
-        const std::string filter = label_filter(project);
-        shell("ids=$(docker ps -aq " + filter + "); [ -z \"$ids\" ] || docker rm -f -v $ids >/dev/null");
-        shell("ids=$(docker network ls -q " + filter +
-              "); [ -z \"$ids\" ] || docker network rm $ids >/dev/null");
-        shell("ids=$(docker volume ls -q " + filter +
-              "); [ -z \"$ids\" ] || docker volume rm $ids >/dev/null");
-      }
+      for (const std::string& project : projects) test::remove_project_leftovers(project);
       std::error_code ignored;
       if (!temp.empty()) std::filesystem::remove_all(temp, ignored);
     }

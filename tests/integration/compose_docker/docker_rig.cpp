@@ -26,22 +26,6 @@ std::vector<std::string> lines(const std::string& text) {
 
 }  // namespace
 
-std::pair<bool, std::string> shell(const std::string& command) {
-  std::string output;
-  FILE* pipe = ::popen((command + " 2>/dev/null").c_str(), "r");
-  if (pipe == nullptr) return {false, ""};
-  char buffer[4096];
-  for (std::size_t count; (count = std::fread(buffer, 1, sizeof buffer, pipe)) > 0;)
-    output.append(buffer, count);
-  return {::pclose(pipe) == 0, output};
-}
-
-std::string trim(std::string text) {
-  while (!text.empty() && (text.back() == '\n' || text.back() == ' ' || text.back() == '\r')) text.pop_back();
-  while (!text.empty() && (text.front() == '\n' || text.front() == ' ')) text.erase(text.begin());
-  return text;
-}
-
 int unused_loopback_port() {
   const int fd = ::socket(AF_INET, SOCK_STREAM, 0);
   REQUIRE(fd >= 0);
@@ -70,17 +54,8 @@ void require_docker() {
                            << " is missing: run ci/docker.sh (it builds it from busybox-static)");
 }
 
-std::string label_filter(const std::string& project) {
-  return "--filter label=com.docker.compose.project=" + project;
-}
-
 DockerRig::Janitor::~Janitor() {
-  for (const std::string& project : projects) {
-    const std::string filter = label_filter(project);
-    shell("ids=$(docker ps -aq " + filter + "); [ -z \"$ids\" ] || docker rm -f -v $ids >/dev/null");
-    shell("ids=$(docker network ls -q " + filter + "); [ -z \"$ids\" ] || docker network rm $ids >/dev/null");
-    shell("ids=$(docker volume ls -q " + filter + "); [ -z \"$ids\" ] || docker volume rm $ids >/dev/null");
-  }
+  for (const std::string& project : projects) remove_project_leftovers(project);
   std::error_code ignored;
   if (!temp.empty()) std::filesystem::remove_all(temp, ignored);
 }

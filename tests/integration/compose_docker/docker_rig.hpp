@@ -18,14 +18,12 @@
 #include "agent/adapters/stderr_log_sink.hpp"
 #include "agent/runtime/compose/compose_runtime.hpp"
 #include "tests/contract/http/loop_thread.hpp"
+#include "tests/contract/runtime/docker_shell.hpp"
 
 namespace margo::test {
 
 inline constexpr const char* kTestImage = "margo-test/busybox:1";
 
-// A shell command with the test's environment: whether it exited 0, and its stdout.
-std::pair<bool, std::string> shell(const std::string& command);
-std::string trim(std::string text);
 // A loopback port nothing listens on (bound, then closed): for a server to start on, or to be refused.
 int unused_loopback_port();
 
@@ -43,8 +41,6 @@ void require_docker();
     }                                                                                            \
     ::margo::test::require_docker();                                                             \
   } while (false)
-
-std::string label_filter(const std::string& project);
 
 class DockerRig {
  public:
