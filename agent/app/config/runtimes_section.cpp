@@ -58,7 +58,7 @@ void check_docker_tls(ConfigWalker& walker, const MapFields& docker_map, const D
   const bool files = !tls.ca_cert_path.empty() || !tls.cert_path.empty() || !tls.key_path.empty();
   const auto at = [&](std::string_view key) { return docker_map.find(key); };
   if (docker.url.empty()) return;  // the URL's own problem is reported
-  if (docker.url.rfind("unix://", 0) == 0) {
+  if (docker.url.starts_with("unix://")) {
     if (files || docker.tls_skip_verification)
       walker.sink().warning(*at(files ? "tls" : "tlsSkipVerification"),
                             "ignored: a unix:// socket takes no TLS");
@@ -68,7 +68,7 @@ void check_docker_tls(ConfigWalker& walker, const MapFields& docker_map, const D
   if (tls.cert_path.empty() != tls.key_path.empty())
     walker.sink().problem(*tls_section,
                           "certPath and keyPath go together: the client certificate needs its key");
-  const bool uses_tls = docker.url.rfind("https://", 0) == 0 || files || docker.tls_skip_verification;
+  const bool uses_tls = docker.url.starts_with("https://") || files || docker.tls_skip_verification;
   if (!uses_tls) {
     if (const auto url = at("url"))
       walker.sink().warning(*url, "plain tcp:// is not encrypted: use https:// or docker.tls");

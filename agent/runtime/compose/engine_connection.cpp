@@ -1,20 +1,15 @@
 #include "agent/runtime/compose/engine_connection.hpp"
 
+#include <string_view>
+
 namespace margo {
-namespace {
-
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
-}  // namespace
 
 EngineConnection engine_connection(const std::string& url, bool skip_verification, const std::string& ca_file,
                                    const std::string& cert_file, const std::string& key_file) {
   EngineConnection connection{url, {}};
-  if (starts_with(url, "unix://")) return connection;
-  const bool https = starts_with(url, "https://");
-  if (https) connection.docker_host = "tcp://" + url.substr(std::string("https://").size());
+  if (url.starts_with("unix://")) return connection;
+  const bool https = url.starts_with("https://");
+  if (https) connection.docker_host = "tcp://" + url.substr(std::string_view("https://").size());
   const bool files = !ca_file.empty() || !cert_file.empty() || !key_file.empty();
   connection.tls.enabled = https || files || skip_verification;
   if (!connection.tls.enabled) return connection;

@@ -7,10 +7,6 @@ Error invalid(std::string_view property, const std::string& why) {
   return permanent_error("component.invalid_property", "property " + std::string(property) + ": " + why);
 }
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 std::string without_query(std::string_view url) {
   return std::string(url.substr(0, url.find_first_of("?#")));
 }
@@ -40,7 +36,7 @@ Result<std::string> read_digest(const nlohmann::json& value) {
   constexpr std::string_view kPrefix = "sha256:";
   if (!value.is_string()) return invalid("packageDigest", "expected \"sha256:<64 lowercase hex digits>\"");
   const auto& text = value.get_ref<const std::string&>();
-  bool ok = starts_with(text, kPrefix) && text.size() == kPrefix.size() + 64;
+  bool ok = text.starts_with(kPrefix) && text.size() == kPrefix.size() + 64;
   for (std::size_t i = kPrefix.size(); ok && i < text.size(); ++i)
     ok = (text[i] >= '0' && text[i] <= '9') || (text[i] >= 'a' && text[i] <= 'f');
   if (!ok) return invalid("packageDigest", "expected \"sha256:<64 lowercase hex digits>\"");
@@ -73,12 +69,12 @@ Result<PackageLocation> parse_location(std::string_view text, std::string_view p
     const auto byte = static_cast<unsigned char>(c);
     if (byte <= 0x20 || byte == 0x7f) return invalid(property, "contains spaces or control characters");
   }
-  if (starts_with(text, "https://")) return parse_url_location(text, property, LocationKind::https, 8);
-  if (starts_with(text, "http://")) return parse_url_location(text, property, LocationKind::http, 7);
-  if (starts_with(text, "file://localhost/")) return parse_path_location(text.substr(16), property);
-  if (starts_with(text, "file:///")) return parse_path_location(text.substr(7), property);
-  if (starts_with(text, "file:")) return invalid(property, "file URLs must look like file:///absolute/path");
-  if (starts_with(text, "/")) return parse_path_location(text, property);
+  if (text.starts_with("https://")) return parse_url_location(text, property, LocationKind::https, 8);
+  if (text.starts_with("http://")) return parse_url_location(text, property, LocationKind::http, 7);
+  if (text.starts_with("file://localhost/")) return parse_path_location(text.substr(16), property);
+  if (text.starts_with("file:///")) return parse_path_location(text.substr(7), property);
+  if (text.starts_with("file:")) return invalid(property, "file URLs must look like file:///absolute/path");
+  if (text.starts_with("/")) return parse_path_location(text, property);
   return invalid(property, "expected an https:// URL or an absolute path, got '" +
                                without_query(text.substr(0, 100)) + "'");
 }

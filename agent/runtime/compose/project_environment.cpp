@@ -3,10 +3,6 @@
 namespace margo {
 namespace {
 
-bool starts_with(std::string_view text, std::string_view prefix) {
-  return text.substr(0, prefix.size()) == prefix;
-}
-
 bool is_variable_name(std::string_view name) {
   if (name.empty() || (name.front() >= '0' && name.front() <= '9')) return false;
   for (const char c : name) {
@@ -47,8 +43,8 @@ ChildEnvironment base_environment(const std::string& docker_host, const std::str
 }
 
 bool is_reserved_variable(std::string_view name) {
-  return name == "PATH" || name == "HOME" || starts_with(name, "DOCKER_") || starts_with(name, "COMPOSE_") ||
-         starts_with(name, "LD_") || starts_with(name, "PYTHON");
+  return name == "PATH" || name == "HOME" || name.starts_with("DOCKER_") || name.starts_with("COMPOSE_") ||
+         name.starts_with("LD_") || name.starts_with("PYTHON");
 }
 
 Result<ChildEnvironment> project_environment(const ChildEnvironment& base,

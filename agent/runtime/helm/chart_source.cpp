@@ -20,10 +20,6 @@ bool is_plain(const std::string& text) {
   return true;
 }
 
-bool starts_with(const std::string& text, const std::string& prefix) {
-  return text.compare(0, prefix.size(), prefix) == 0;
-}
-
 }  // namespace
 
 Result<ChartSource> read_chart_source(const nlohmann::json& properties, const std::string& component_name) {
@@ -38,7 +34,7 @@ Result<ChartSource> read_chart_source(const nlohmann::json& properties, const st
     return invalid("repository", "\"" + reference + "\" is empty or has spaces or control characters");
 
   ChartSource source;
-  if (starts_with(reference, "oci://")) {
+  if (reference.starts_with("oci://")) {
     std::string path = reference.substr(6);
     while (!path.empty() && path.back() == '/') path.pop_back();
     const std::size_t slash = path.rfind('/');
@@ -47,7 +43,7 @@ Result<ChartSource> read_chart_source(const nlohmann::json& properties, const st
                      "\"" + reference + "\" names no chart (expected oci://registry/path/chart)");
     source.chart = "oci://" + path;
     source.chart_name = path.substr(slash + 1);
-  } else if (starts_with(reference, "https://") || starts_with(reference, "http://")) {
+  } else if (reference.starts_with("https://") || reference.starts_with("http://")) {
     if (!is_plain(component_name))
       return invalid("repository", "a chart repository URL needs a component name to use as the chart name");
     source.repo_url = reference;
