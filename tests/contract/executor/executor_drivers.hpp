@@ -31,6 +31,7 @@ class VirtualDriver {
 class EventLoopDriver {
  public:
   Executor& executor() { return loop_; }
+  EventLoop& loop() { return loop_; }
   void finish() {
     finished_ = true;
     loop_.stop();
