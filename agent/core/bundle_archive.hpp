@@ -39,8 +39,4 @@ struct BundleEntry {
 // Errors: bundle.invalid (security class) saying what is wrong and at which entry.
 Result<std::vector<BundleEntry>> extract_bundle(std::string_view gzip_tar, const BundleLimits& limits = {});
 
-// gunzip with a cap on the output: bundle.invalid when the data is not one gzip member or would
-// inflate past max_bytes.
-Result<std::string> gunzip_limited(std::string_view compressed, std::size_t max_bytes);
-
 }  // namespace margo

@@ -1,4 +1,4 @@
-#include "agent/wfm/openssl_handles.hpp"
+#include "agent/openssl/openssl_handles.hpp"
 
 #include <openssl/err.h>
 

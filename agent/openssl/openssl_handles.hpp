@@ -1,5 +1,6 @@
 #pragma once
-// Owning handles for the OpenSSL objects the signing code uses, and the text of OpenSSL's error queue.
+// Owning handles for OpenSSL objects and the text of OpenSSL's error queue, shared by the protocol
+// client (signing, certificates) and the HTTPS client.
 
 #include <openssl/bio.h>
 #include <openssl/bn.h>

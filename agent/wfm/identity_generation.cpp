@@ -5,7 +5,7 @@
 
 #include <algorithm>
 
-#include "agent/wfm/openssl_handles.hpp"
+#include "agent/openssl/openssl_handles.hpp"
 
 namespace margo {
 namespace {

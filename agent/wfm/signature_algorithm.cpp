@@ -2,7 +2,7 @@
 
 #include <openssl/rsa.h>
 
-#include "agent/wfm/openssl_handles.hpp"
+#include "agent/openssl/openssl_handles.hpp"
 
 namespace margo {
 namespace {

@@ -4,7 +4,7 @@
 #include <openssl/pem.h>
 
 #include "agent/core/encoding.hpp"
-#include "agent/wfm/openssl_handles.hpp"
+#include "agent/openssl/openssl_handles.hpp"
 
 namespace margo {
 namespace {
