@@ -4,7 +4,7 @@ set -euo pipefail
 
 packages=(
   build-essential cmake ninja-build ccache pkg-config openssl
-  libssl-dev libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev
+  libssl-dev libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev libboost-dev
   catch2 libtrompeloeil-cpp-dev
 )
 

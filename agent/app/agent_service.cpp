@@ -5,7 +5,7 @@
 
 #include "agent/adapters/event_loop.hpp"
 #include "agent/adapters/file_lock.hpp"
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "agent/adapters/os_random.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"

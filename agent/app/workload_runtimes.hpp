@@ -7,7 +7,7 @@
 #include <vector>
 
 #include "agent/adapters/event_loop.hpp"
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/worker_pool.hpp"
 #include "agent/app/config/agent_config.hpp"

@@ -2,7 +2,7 @@
 
 #include <utility>
 
-#include "agent/adapters/url.hpp"
+#include "agent/adapters/http/url.hpp"
 
 namespace margo {
 namespace {

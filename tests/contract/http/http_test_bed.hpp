@@ -7,7 +7,7 @@
 #include <mutex>
 #include <string>
 
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "agent/adapters/worker_pool.hpp"
 #include "agent/ports/http_client.hpp"
 #include "sim/adapters/seeded_random.hpp"

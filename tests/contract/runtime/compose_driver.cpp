@@ -13,7 +13,7 @@
 #include <set>
 #include <stdexcept>
 
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"

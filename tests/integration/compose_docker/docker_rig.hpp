@@ -12,7 +12,7 @@
 #include <utility>
 #include <vector>
 
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/adapters/spawn_process_runner.hpp"
 #include "agent/adapters/stderr_log_sink.hpp"

@@ -7,7 +7,7 @@
 #include <condition_variable>
 #include <mutex>
 
-#include "agent/adapters/https_client.hpp"
+#include "agent/adapters/http/https_client.hpp"
 #include "tests/contract/http/loop_thread.hpp"
 #include "tests/contract/http/test_pki.hpp"
 #include "tests/contract/http/tls_test_server.hpp"

@@ -1,6 +1,6 @@
 #include <catch2/catch.hpp>
 
-#include "agent/adapters/url.hpp"
+#include "agent/adapters/http/url.hpp"
 
 using margo::parse_url;
 
