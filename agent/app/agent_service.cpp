@@ -73,6 +73,8 @@ int run_agent_service(const AgentConfig& config) {
   WorkerPool workers(kWorkerThreads);
   HttpsClientOptions http_options;
   http_options.ca_file = *trust;
+  http_options.connect_timeout = config.wfm.timeouts.connect;
+  http_options.read_timeout = config.wfm.timeouts.read;
   http_options.user_agent = "margo-agent/" MARGO_VERSION;
   auto http = HttpsClient::create(loop, workers, http_options);
   if (!http) {

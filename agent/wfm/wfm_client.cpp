@@ -24,6 +24,14 @@ std::string pem_certificate(std::string_view der) {
   return pem;
 }
 
+// The path of an absolute URL, without its query (which may carry tokens).
+std::string path_of(const std::string& url) {
+  const auto authority = url.find("://");
+  const auto path = authority == std::string::npos ? 0 : url.find('/', authority + 3);
+  if (path == std::string::npos) return "/";
+  return url.substr(path, url.find('?', path) - path);
+}
+
 }  // namespace
 
 Result<std::unique_ptr<WfmClient>> WfmClient::create(Executor& executor, HttpClient& http,
@@ -86,8 +94,10 @@ void WfmClient::send_signed(Exchange exchange, Callback<HttpResponse> done, bool
       return;
     }
   }
+  const MonoTime started = executor_.now();
   http_.send(std::move(request), [this, exchange = std::move(exchange), done = std::move(done),
-                                  token_refreshed](Result<HttpResponse> response) mutable {
+                                  token_refreshed, started](Result<HttpResponse> response) mutable {
+    if (logger_.enabled(LogLevel::debug)) log_exchange(exchange.request, response, executor_.now() - started);
     if (!response) {
       done(response.error().with_context(exchange.operation));
       return;
@@ -101,6 +111,17 @@ void WfmClient::send_signed(Exchange exchange, Callback<HttpResponse> done, bool
     }
     done(std::move(response));
   });
+}
+
+void WfmClient::log_exchange(const HttpRequest& request, const Result<HttpResponse>& response,
+                             Duration took) const {
+  std::vector<LogField> fields{{"method", request.method}, {"path", path_of(request.url)}};
+  if (response)
+    fields.push_back({"status", std::to_string(response->status)});
+  else
+    fields.push_back({"error", response.error().code});
+  fields.push_back({"durationMs", std::to_string(took.count())});
+  logger_.debug("wfm exchange", std::move(fields));
 }
 
 void WfmClient::fetch_root_ca(Callback<std::string> done) {

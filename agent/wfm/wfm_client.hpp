@@ -57,6 +57,8 @@ class WfmClient final : public WfmApi {
   // Adds the bearer token and the signature, sends, and retries once with a fresh token on 401.
   void exchange(Exchange exchange, Callback<HttpResponse> done, bool token_refreshed = false);
   void send_signed(Exchange exchange, Callback<HttpResponse> done, bool token_refreshed);
+  // One debug line per exchange: method, path, status or error code, and how long it took.
+  void log_exchange(const HttpRequest& request, const Result<HttpResponse>& response, Duration took) const;
   Status require_client_id(std::string_view operation) const;
   HttpRequest make_request(std::string method, std::string url, Duration timeout) const;
 

@@ -106,6 +106,8 @@ std::string to_string(const AgentConfig& config) {
       << "tlsHelper: {enabled: " << yes_no(wfm.tls_helper.enabled)
       << ", caKeyRef.path: " << wfm.tls_helper.ca_path
       << ", fetchRootCa: " << yes_no(wfm.tls_helper.fetch_root_ca) << "}\n"
+      << "wfm.timeouts: {connect: " << wfm.timeouts.connect.count()
+      << "ms, read: " << wfm.timeouts.read.count() << "ms}\n"
       << "stateSeeking.interval: " << config.state_seeking_interval.count() << "ms\n"
       << "runtimes:\n";
   for (const RuntimeConfig& runtime : config.runtimes) write_runtime(out, runtime);

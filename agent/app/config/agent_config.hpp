@@ -78,11 +78,17 @@ struct TlsHelperConfig {
   bool fetch_root_ca = false;  // fetchRootCa
 };
 
+struct WfmTimeoutsConfig {                      // timeouts (new)
+  Duration connect = std::chrono::seconds(10);  // connect: TCP connect and TLS handshake
+  Duration read = std::chrono::seconds(30);     // read: longest silence while a response is due
+};
+
 struct WfmConfig {
   std::string sbi_url;  // https://host[:port][/prefix], no trailing slash
   RequestSignerConfig request_signer;
   AuthHelperConfig auth_helper;
   TlsHelperConfig tls_helper;
+  WfmTimeoutsConfig timeouts;
 };
 
 struct KubernetesRuntimeConfig {

@@ -173,10 +173,28 @@ void read_tls_helper(ConfigWalker& walker, const MapFields& plugins, TlsHelperCo
   if (auto path = walker.existing_file(*ca_field)) tls.ca_path = *path;
 }
 
+void read_timeouts(ConfigWalker& walker, const MapFields& wfm_section, WfmTimeoutsConfig& timeouts) {
+  const auto section = walker.child_map(wfm_section, "timeouts", {"connect", "read"});
+  if (!section) return;
+  const auto read = [&](std::string_view key, Duration& out) {
+    const auto field = section->find(key);
+    if (!field) return;
+    const auto value = walker.parsed<Duration>(*field, parse_duration);
+    if (!value) return;
+    if (*value < std::chrono::milliseconds(100) || *value > std::chrono::minutes(10)) {
+      walker.sink().problem(*field, "must be between 100ms and 10m, got " + field->node.Scalar());
+      return;
+    }
+    out = *value;
+  };
+  read("connect", timeouts.connect);
+  read("read", timeouts.read);
+}
+
 }  // namespace
 
 void read_wfm(ConfigWalker& walker, const MapFields& root, const WfmSectionContext& context, WfmConfig& wfm) {
-  const auto section = walker.child_map(root, "wfm", {"sbiUrl", "clientPlugins"});
+  const auto section = walker.child_map(root, "wfm", {"sbiUrl", "clientPlugins", "timeouts"});
   if (!section) return;
   if (const auto url_field = walker.required(*section, "sbiUrl")) {
     if (auto url = walker.parsed<std::string>(*url_field, parse_https_url)) {
@@ -184,6 +202,7 @@ void read_wfm(ConfigWalker& walker, const MapFields& root, const WfmSectionConte
       wfm.sbi_url = *url;
     }
   }
+  read_timeouts(walker, *section, wfm.timeouts);
   const auto plugins =
       walker.child_map(*section, "clientPlugins", {"requestSigner", "authHelper", "tlsHelper"});
   if (!plugins) return;

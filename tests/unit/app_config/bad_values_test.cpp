@@ -122,6 +122,15 @@ const BadValue bad_values[] = {
      "runtimes[0].docker.url", "loads it even when it does not verify"},
     {"url: unix:///var/run/docker.sock", "url: unix:///var/run/docker.sock\n      removeVolumes: maybe",
      "runtimes[0].docker.removeVolumes", ""},
+    {"sbiUrl: https://wfm.example.com:8443/margo",
+     "sbiUrl: https://wfm.example.com:8443/margo\n  timeouts:\n    read: 50ms", "wfm.timeouts.read",
+     "between 100ms and 10m"},
+    {"sbiUrl: https://wfm.example.com:8443/margo",
+     "sbiUrl: https://wfm.example.com:8443/margo\n  timeouts:\n    connect: soon", "wfm.timeouts.connect",
+     ""},
+    {"sbiUrl: https://wfm.example.com:8443/margo",
+     "sbiUrl: https://wfm.example.com:8443/margo\n  timeouts:\n    reed: 5s", "wfm.timeouts",
+     "unknown key 'reed'"},
 };
 
 }  // namespace

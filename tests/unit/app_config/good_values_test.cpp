@@ -57,6 +57,18 @@ TEST_CASE("wfm.sbiUrl keeps its path prefix without a trailing slash") {
   CHECK(url("sbiUrl: https://[::1]:8443/") == "https://[::1]:8443");
 }
 
+TEST_CASE("wfm.timeouts: connect and read, 10s and 30s by default") {
+  const ConfigFixture fixture;
+  const std::string_view url = "sbiUrl: https://wfm.example.com:8443/margo";
+  const AgentConfig defaults = loaded(fixture, url, url);
+  CHECK(defaults.wfm.timeouts.connect == 10s);
+  CHECK(defaults.wfm.timeouts.read == 30s);
+  const AgentConfig set =
+      loaded(fixture, url, std::string(url) + "\n  timeouts:\n    connect: 2s\n    read: 1m");
+  CHECK(set.wfm.timeouts.connect == 2s);
+  CHECK(set.wfm.timeouts.read == 1min);
+}
+
 TEST_CASE("requestSigner: algorithms normalised, format kept, disabling it only warns") {
   const ConfigFixture fixture;
   CHECK(loaded(fixture, "signatureAlgo: ecdsa", "signatureAlgo: rsa-pss").wfm.request_signer.algorithm ==

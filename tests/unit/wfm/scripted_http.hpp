@@ -16,12 +16,13 @@ class ScriptedHttp final : public HttpClient {
     return Result<HttpResponse>(HttpResponse{200, {}, ""});
   };
   std::vector<HttpRequest> requests;
+  Duration latency{0};  // virtual time each exchange takes
 
   void send(HttpRequest request, Callback<HttpResponse> done) override {
     requests.push_back(request);
     auto result = respond(requests.back());
-    executor_.post(
-        [result = std::move(result), done = std::move(done)]() mutable { done(std::move(result)); });
+    executor_.schedule_after(
+        latency, [result = std::move(result), done = std::move(done)]() mutable { done(std::move(result)); });
   }
 
  private:

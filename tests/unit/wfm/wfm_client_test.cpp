@@ -131,6 +131,33 @@ TEST_CASE("manifest polls send Accept and If-None-Match and return 304 as not mo
   CHECK(fixture.signer.key_ids == std::vector<std::string>{"c-1"});
 }
 
+TEST_CASE("each exchange is logged at debug with its path, outcome and duration") {
+  Fixture fixture;
+  fixture.client->set_client_id("c-1");
+  fixture.http.latency = 250ms;
+  int calls = 0;
+  fixture.http.respond = [&](const HttpRequest&) {
+    return ++calls == 1 ? Result<HttpResponse>(response(304))
+                        : Result<HttpResponse>(retryable_error("http.timeout", "no data within the timeout"));
+  };
+  for (int poll = 0; poll < 2; ++poll)
+    (void)fixture.await<ManifestFetch>(
+        [&](auto done) { fixture.client->fetch_manifest(std::nullopt, done); });
+
+  std::vector<std::string> lines;
+  for (const LogRecord& record : fixture.logs.records()) {
+    if (record.message != "wfm exchange") continue;
+    std::string line;
+    for (const LogField& field : record.fields) line += field.key + "=" + field.value + " ";
+    lines.push_back(line);
+  }
+  CHECK(lines ==
+        std::vector<std::string>{
+            "method=GET path=/v1alpha2/margo/api/v1/clients/c-1/deployments status=304 durationMs=250 ",
+            "method=GET path=/v1alpha2/margo/api/v1/clients/c-1/deployments error=http.timeout "
+            "durationMs=250 "});
+}
+
 TEST_CASE("a 200 manifest keeps the exact body bytes, ETag and Content-Type") {
   Fixture fixture;
   fixture.client->set_client_id("c-1");
