@@ -58,7 +58,16 @@ struct HttpsClient::State : std::enable_shared_from_this<State> {
   EventLoop& loop;
   WorkerPool& workers;
   const HttpsClientOptions options;
-  const TlsContext tls;
+  // Made at the first https connection when it trusts the system store: loading that store costs
+  // hundreds of KiB, and a client for downloads may never need it.
+  TlsContext tls;
+
+  Result<TlsContext> tls_context() {
+    if (tls) return tls;
+    auto made = make_client_tls_context(options.ca_file, options.min_tls_version);
+    if (made) tls = *made;
+    return made;
+  }
   // Completion tasks hold the flag, not the state, so a completion never keeps the client alive.
   const std::shared_ptr<std::atomic<bool>> shut_down = std::make_shared<std::atomic<bool>>(false);
   std::map<std::string, Origin> origins;
@@ -122,8 +131,14 @@ struct HttpsClient::State : std::enable_shared_from_this<State> {
   }
 
   void open_connection(const std::shared_ptr<Exchange>& exchange) {
+    TlsContext context;
+    if (exchange->origin.starts_with("https:")) {
+      auto made = tls_context();
+      if (!made) return connection_ended(exchange, made.error());
+      context = std::move(made).value();
+    }
     exchange->connection = std::make_shared<HttpConnection>(
-        loop, exchange->origin.starts_with("https:") ? tls : nullptr, exchange->host,
+        loop, std::move(context), exchange->host,
         HttpConnection::Timeouts{options.connect_timeout, options.read_timeout});
     if (auto literal = literal_address(exchange->host, exchange->port))
       return on_resolved(exchange, std::vector<SocketAddress>{*literal});
@@ -248,10 +263,14 @@ struct HttpsClient::State : std::enable_shared_from_this<State> {
 
 Result<std::unique_ptr<HttpsClient>> HttpsClient::create(EventLoop& loop, WorkerPool& workers,
                                                          HttpsClientOptions options) {
-  auto tls = make_client_tls_context(options.ca_file, options.min_tls_version);
-  if (!tls) return tls.error();
+  TlsContext tls;
+  if (!options.ca_file.empty()) {
+    auto made = make_client_tls_context(options.ca_file, options.min_tls_version);
+    if (!made) return made.error();
+    tls = std::move(made).value();
+  }
   return std::unique_ptr<HttpsClient>(
-      new HttpsClient(std::make_shared<State>(loop, workers, std::move(options), std::move(tls).value())));
+      new HttpsClient(std::make_shared<State>(loop, workers, std::move(options), std::move(tls))));
 }
 
 HttpsClient::HttpsClient(std::shared_ptr<State> state) : state_(std::move(state)) {}
