@@ -89,7 +89,8 @@ ResponseReader::Progress ResponseReader::parse_pending() {
       parser_ = std::make_unique<Parser>();
       parser_->beast.header_limit(kMaxHeadBytes);
       parser_->beast.body_limit(max_body_bytes_);
-      parser_->beast.eager(true);
+      // Not eager: Beast 1.74 in eager mode goes on parsing after finishing a head it has just
+      // refused, so a Content-Length over body_limit was taken in (found by fuzzing).
       parser_->beast.skip(head_request_);
     }
     if (pending_.empty()) return Progress::need_more;
@@ -100,6 +101,12 @@ ResponseReader::Progress ResponseReader::parse_pending() {
     if (error == http::error::body_limit)
       return fail(Failure::too_large, "response body exceeds " + std::to_string(max_body_bytes_) + " bytes");
     if (error) return fail(Failure::bad_response, describe(error));
+    if (parser_->beast.is_header_done()) {
+      // RFC 9110 section 15: three digits, and values outside 100..599 are invalid.
+      const unsigned status = parser_->beast.get().result_int();
+      if (status < 100 || status > 599)
+        return fail(Failure::bad_response, "status code " + std::to_string(status) + " outside 100..599");
+    }
     if (parser_->beast.is_done()) {
       const unsigned status = parser_->beast.get().result_int();
       if (status == 101) return fail(Failure::bad_response, "unexpected 101 Switching Protocols");

@@ -258,6 +258,8 @@ TEST_CASE("malformed responses fail with http.bad_response naming the fault", "[
        "Content-Length"},
       {"/chunk", "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\nhello\r\n0\r\n\r\n", "chunk"},
       {"/header", "HTTP/1.1 200 OK\r\nNo colon here\r\nContent-Length: 0\r\n\r\n", "header"},
+      {"/status", "HTTP/1.1 099 Odd\r\nContent-Length: 2\r\n\r\nok", "status code 99"},
+      {"/status", "HTTP/1.1 700 Odd\r\nContent-Length: 2\r\n\r\nok", "status code 700"},
   }));
   FramingRig rig([bytes](const ReceivedRequest&) { return raw_reply(bytes, true); });
 
@@ -289,6 +291,17 @@ TEST_CASE("a body cut short by the server is a lost connection", "[framing]") {
   const Error error = error_of(rig.get(path));
   CHECK(error.code == "http.connection_lost");
   CHECK(error.retryable());
+}
+
+TEST_CASE("a Content-Length over max_response_bytes is refused at the head, a huge one too", "[framing]") {
+  const std::string length = GENERATE(as<std::string>{}, "4097", "3482879571417046131");
+  FramingRig rig([length](const ReceivedRequest&) {
+    return raw_reply("HTTP/1.1 200 OK\r\nContent-Length: " + length + "\r\n\r\nthe start of a body");
+  });
+  HttpRequest request;
+  request.url = "/big";
+  request.max_response_bytes = 4096;
+  CHECK(error_of(rig.send(request)).code == "http.response_too_large");
 }
 
 TEST_CASE("a chunked body over max_response_bytes is refused while it arrives", "[framing]") {
