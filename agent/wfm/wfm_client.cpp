@@ -73,15 +73,15 @@ void WfmClient::exchange(Exchange exchange, Callback<HttpResponse> done, bool to
     send_signed(std::move(exchange), std::move(done), token_refreshed);
     return;
   }
-  tokens_->get_token([this, exchange = std::move(exchange), done = std::move(done),
-                      token_refreshed](Result<std::string> token) mutable {
+  tokens_->get_token(lifetime_.guard([this, exchange = std::move(exchange), done = std::move(done),
+                                      token_refreshed](Result<std::string> token) mutable {
     if (!token) {
       done(token.error().with_context(exchange.operation));
       return;
     }
     exchange.request.headers.set("Authorization", "Bearer " + *token);
     send_signed(std::move(exchange), std::move(done), token_refreshed);
-  });
+  }));
 }
 
 void WfmClient::send_signed(Exchange exchange, Callback<HttpResponse> done, bool token_refreshed) {
@@ -95,8 +95,10 @@ void WfmClient::send_signed(Exchange exchange, Callback<HttpResponse> done, bool
     }
   }
   const MonoTime started = executor_.now();
-  http_.send(std::move(request), [this, exchange = std::move(exchange), done = std::move(done),
-                                  token_refreshed, started](Result<HttpResponse> response) mutable {
+  // Guarded: the client may be gone when the answer comes (the simulator cuts the power mid-flight).
+  http_.send(std::move(request), lifetime_.guard([this, exchange = std::move(exchange),
+                                                  done = std::move(done), token_refreshed,
+                                                  started](Result<HttpResponse> response) mutable {
     if (logger_.enabled(LogLevel::debug)) log_exchange(exchange.request, response, executor_.now() - started);
     if (!response) {
       done(response.error().with_context(exchange.operation));
@@ -110,7 +112,7 @@ void WfmClient::send_signed(Exchange exchange, Callback<HttpResponse> done, bool
       return;
     }
     done(std::move(response));
-  });
+  }));
 }
 
 void WfmClient::log_exchange(const HttpRequest& request, const Result<HttpResponse>& response,

@@ -7,6 +7,7 @@
 #include <optional>
 #include <string>
 
+#include "agent/core/lifetime.hpp"
 #include "agent/core/logger.hpp"
 #include "agent/ports/executor.hpp"
 #include "agent/ports/http_client.hpp"
@@ -70,6 +71,7 @@ class WfmClient final : public WfmApi {
   OAuthTokenProvider* tokens_;
   Logger logger_;
   std::string client_id_;
+  Lifetime lifetime_;  // last: callbacks handed out are dropped once the client is gone
 };
 
 }  // namespace margo
