@@ -67,6 +67,9 @@ int serve(const wfm_server::ServeOptions& options, TerminationSignals& signals) 
   server_options.port = options.port;
   server_options.tls_certificate_file = options.tls_certificate_file;
   server_options.tls_private_key_file = options.tls_private_key_file;
+  // Like a WFM behind a common server: idle connections live long enough for a client polling every
+  // few seconds to keep one (Go's net/http keeps them forever, nginx 75 s).
+  server_options.keep_alive_timeout = std::chrono::minutes(2);
   auto server = HttpServer::start(server_options, [&wfm, admin_enabled](const HttpRequest& request) {
     if (admin_enabled && fake::is_admin_request(request)) return fake::handle_admin_request(wfm, request);
     return wfm.handle(request);

@@ -11,50 +11,12 @@
 #include <cstring>
 
 #include "agent/openssl/openssl_handles.hpp"
+#include "agent/openssl/socket_bio.hpp"
 
 namespace margo {
 namespace {
 
 constexpr std::size_t kReadChunk = 16 * 1024;
-
-// A socket BIO that sends with MSG_NOSIGNAL: a server that has closed the connection must not raise
-// SIGPIPE in whatever process uses this client.
-int bio_write(BIO* bio, const char* data, int size) {
-  BIO_clear_retry_flags(bio);
-  const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
-  const ssize_t sent = ::send(fd, data, static_cast<std::size_t>(size), MSG_NOSIGNAL);
-  if (sent < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) BIO_set_retry_write(bio);
-  return static_cast<int>(sent);
-}
-
-int bio_read(BIO* bio, char* data, int size) {
-  BIO_clear_retry_flags(bio);
-  const int fd = static_cast<int>(reinterpret_cast<std::intptr_t>(BIO_get_data(bio)));
-  const ssize_t received = ::recv(fd, data, static_cast<std::size_t>(size), 0);
-  if (received < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR)) BIO_set_retry_read(bio);
-  return static_cast<int>(received);
-}
-
-long bio_control(BIO*, int command, long, void*) {
-  return command == BIO_CTRL_FLUSH ? 1 : 0;
-}
-
-int bio_create(BIO* bio) {
-  BIO_set_init(bio, 1);
-  return 1;
-}
-
-const BIO_METHOD* nosignal_socket_method() {
-  static BIO_METHOD* const method = [] {
-    BIO_METHOD* made = BIO_meth_new(BIO_get_new_index() | BIO_TYPE_SOURCE_SINK, "margo socket");
-    BIO_meth_set_write(made, bio_write);
-    BIO_meth_set_read(made, bio_read);
-    BIO_meth_set_ctrl(made, bio_control);
-    BIO_meth_set_create(made, bio_create);
-    return made;
-  }();
-  return method;
-}
 
 std::string errno_text(int number) {
   return number == 0 ? "closed by the server" : std::strerror(number);
@@ -171,10 +133,9 @@ void HttpConnection::on_connected() {
   }
   ERR_clear_error();
   tls_ = SSL_new(tls_context_.get());
-  BIO* bio = tls_ != nullptr ? BIO_new(nosignal_socket_method()) : nullptr;
+  BIO* bio = tls_ != nullptr ? make_nosignal_socket_bio(fd_) : nullptr;
   if (bio == nullptr)
     return fail_open(retryable_error("http.tls_failed", "cannot set up TLS: " + take_openssl_errors()));
-  BIO_set_data(bio, reinterpret_cast<void*>(static_cast<std::intptr_t>(fd_)));
   SSL_set_bio(tls_, bio, bio);
   // Some servers close without close_notify; framing, not the TLS close, says where a response ends.
   SSL_set_options(tls_, SSL_OP_IGNORE_UNEXPECTED_EOF);
