@@ -7,6 +7,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 bash ci/setup.sh
+# Go, Node.js and Debian's python3-cryptography for the interop suite's WFM stand-ins (before the build:
+# CMake looks for go).
+bash ci/interop.sh
 # A Docker engine and the test image for the compose runtime's tests (MARGO_SKIP_DOCKER=1: skipped, loudly).
 bash ci/docker.sh
 bash ci/build.sh build-asan --sanitize
