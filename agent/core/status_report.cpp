@@ -1,6 +1,7 @@
 #include "agent/core/status_report.hpp"
 
 #include <nlohmann/json.hpp>
+#include <set>
 
 namespace margo {
 namespace {
@@ -30,6 +31,16 @@ std::string status_report_body(const DeploymentRecord& record) {
 
 void queue_status_report(AgentState& state, const DeploymentRecord& record) {
   state.outbox.push_back({state.next_report_sequence++, record.id, status_report_body(record)});
+}
+
+bool coalesce_outbox(AgentState& state) {
+  std::set<std::string> newer;
+  std::vector<OutboxEntry> kept;
+  for (auto entry = state.outbox.rbegin(); entry != state.outbox.rend(); ++entry)
+    if (newer.insert(entry->deployment_id).second) kept.push_back(*entry);
+  if (kept.size() == state.outbox.size()) return false;
+  state.outbox.assign(kept.rbegin(), kept.rend());
+  return true;
 }
 
 }  // namespace margo

@@ -17,4 +17,10 @@ std::string status_report_body(const DeploymentRecord& record);
 // Appends the record's current status to the outbox (to be saved with the change it reports).
 void queue_status_report(AgentState& state, const DeploymentRecord& record);
 
+// Keeps only the newest report of each deployment, each where it was queued: order across deployments
+// follows the events, and the newest state of every deployment stays. Used while the WFM cannot be
+// reached, so the outbox holds at most one report per deployment however long the outage. False when
+// there was nothing to drop.
+bool coalesce_outbox(AgentState& state);
+
 }  // namespace margo

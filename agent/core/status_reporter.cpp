@@ -1,13 +1,16 @@
 #include "agent/core/status_reporter.hpp"
 
+#include "agent/core/status_report.hpp"
+
 namespace margo {
 namespace {
 
-// Retrying cannot change the WFM's mind about these.
+// Answers that say the report itself is wrong, so sending it again can never succeed. Any other answer
+// (404 or 409 from a proxy or a WFM that restarts, 401/403 while credentials are sorted out, 5xx) may
+// change: the report waits and goes again.
 bool is_refusal(const Error& error) {
   const int status = error.http_status;
-  return status >= 400 && status < 500 && status != 401 && status != 403 && status != 408 && status != 425 &&
-         status != 429;
+  return status == 400 || status == 413 || status == 422;
 }
 
 }  // namespace
@@ -17,8 +20,23 @@ StatusReporter::StatusReporter(Executor& executor, Random& random, WfmApi& wfm, 
     : executor_(executor), wfm_(wfm), state_(state), logger_(std::move(logger)), backoff_(retry, random) {}
 
 void StatusReporter::kick() {
-  if (stopped_ || in_flight_ || retry_timer_ || state_.get().outbox.empty()) return;
+  if (stopped_ || in_flight_) return;
+  // Waiting out a failure: new reports replace the older ones of their deployment at once.
+  if (retry_timer_) return coalesce();
+  if (state_.get().outbox.empty()) return;
   send_head();
+}
+
+void StatusReporter::coalesce() {
+  AgentState next = state_.get();
+  if (!coalesce_outbox(next)) return;
+  const std::size_t before = state_.get().outbox.size();
+  if (auto committed = state_.commit(std::move(next)); !committed) {
+    logger_.warn("cannot save the coalesced outbox", {{"error", committed.error().message}});
+    return;
+  }
+  logger_.debug("status reports coalesced while the WFM is unreachable",
+                {{"before", std::to_string(before)}, {"after", std::to_string(state_.get().outbox.size())}});
 }
 
 void StatusReporter::stop() {
@@ -43,6 +61,7 @@ void StatusReporter::send_head() {
       return delivered(entry.sequence, true);
     }
     ++counters_.failures;
+    coalesce();
     const Duration delay = backoff_.next_delay(error.retry_after);
     logger_.warn("status report not delivered; retrying",
                  {{"deploymentId", entry.deployment_id},

@@ -1,9 +1,10 @@
 #pragma once
-// Delivers the status outbox to the WFM, oldest report first, one at a time, so each deployment's
-// reports arrive in the order they happened. A report leaves the outbox only when the WFM accepted it
-// (200/201); transport failures, 5xx and 429 are retried with backoff for as long as it takes (an
-// outage of hours included); a report the WFM refuses outright (another 4xx) is dropped with an error
-// in the log, since sending it again cannot succeed and would hold up all the others.
+// Delivers the status outbox to the WFM, oldest report first, one at a time, so reports arrive in the
+// order of the events they tell; while the WFM cannot be reached, a deployment's newer report replaces
+// its unsent older ones (at most one per deployment waits, however long the outage). A report
+// leaves the outbox only when the WFM accepted it (200/201); everything else is retried with capped
+// backoff for as long as it takes (an outage of hours, a 404 from a restarting WFM); only 400, 413 and
+// 422 end a report, logged and counted, since that very report can never be taken.
 
 #include <cstdint>
 #include <optional>
@@ -19,7 +20,7 @@ namespace margo {
 
 struct StatusReporterCounters {
   std::uint64_t delivered = 0;
-  std::uint64_t refused = 0;   // dropped after a definitive 4xx
+  std::uint64_t refused = 0;   // dropped after a 400, 413 or 422
   std::uint64_t failures = 0;  // attempts that will be retried
 };
 
@@ -36,6 +37,7 @@ class StatusReporter {
 
  private:
   void send_head();
+  void coalesce();
   void delivered(std::uint64_t sequence, bool refused);
 
   Executor& executor_;

@@ -59,23 +59,51 @@ TEST_CASE("a status report names every component, and carries code, message and 
   CHECK_FALSE(nlohmann::json::parse(status_report_body(record))["status"].contains("error"));
 }
 
-TEST_CASE("reports queue in order with increasing sequence numbers, and survive the state's JSON") {
+TEST_CASE("reports queue with increasing sequence numbers, and survive the state's JSON") {
   AgentState state;
-  DeploymentRecord record;
-  record.id = "d-1";
-  record.state = DeploymentState::pending;
-  queue_status_report(state, record);
-  record.state = DeploymentState::installing;
-  queue_status_report(state, record);
+  DeploymentRecord first;
+  first.id = "d-1";
+  first.state = DeploymentState::pending;
+  queue_status_report(state, first);
+  DeploymentRecord second;
+  second.id = "d-2";
+  second.state = DeploymentState::installing;
+  queue_status_report(state, second);
   REQUIRE(state.outbox.size() == 2);
   CHECK(state.outbox[0].sequence == 1);
   CHECK(state.outbox[1].sequence == 2);
   CHECK(state.next_report_sequence == 3);
-  state.deployments["d-1"] = record;
+  state.deployments["d-1"] = first;
 
   auto round_trip = agent_state_from_json(to_json(state));
   REQUIRE(round_trip.ok());
   CHECK(*round_trip == state);
+}
+
+TEST_CASE("coalescing keeps each deployment's newest report, behind the reports of events before it") {
+  AgentState state;
+  DeploymentRecord one;
+  one.id = "d-1";
+  DeploymentRecord two;
+  two.id = "d-2";
+  one.state = DeploymentState::pending;
+  queue_status_report(state, one);
+  two.state = DeploymentState::pending;
+  queue_status_report(state, two);
+  one.state = DeploymentState::installing;
+  queue_status_report(state, one);
+  one.state = DeploymentState::installed;
+  queue_status_report(state, one);
+  REQUIRE(state.outbox.size() == 4);
+
+  CHECK(coalesce_outbox(state));
+  // d-2's pending happened before d-1's installed: it still goes first, and d-1 waits only once.
+  REQUIRE(state.outbox.size() == 2);
+  CHECK(state.outbox[0].deployment_id == "d-2");
+  CHECK(state.outbox[1].deployment_id == "d-1");
+  CHECK(state.outbox[1].body.find("\"installed\"") != std::string::npos);
+  CHECK(state.outbox[1].sequence == 4);
+  CHECK_FALSE(coalesce_outbox(state));
 }
 
 TEST_CASE("a deployment record round-trips through JSON, and damaged records are refused") {

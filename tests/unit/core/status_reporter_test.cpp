@@ -4,6 +4,8 @@
 #include <catch2/catch.hpp>
 #include <catch2/trompeloeil.hpp>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/core/status_report.hpp"
 #include "agent/core/status_reporter.hpp"
 #include "sim/adapters/memory_filesystem.hpp"
@@ -57,6 +59,11 @@ struct Fixture {
     executor.post([done = std::move(done), result] { done(result); });
   }
 };
+
+// The overall state a report body carries.
+std::string state_in(const std::string& body) {
+  return nlohmann::json::parse(body)["status"]["state"].get<std::string>();
+}
 
 }  // namespace
 
@@ -120,6 +127,73 @@ TEST_CASE("a report the WFM refuses outright (422) is dropped, and the queue goe
   CHECK(fixture.reporter->counters().refused == 1);
   CHECK(fixture.reporter->counters().delivered == 1);
   CHECK(fixture.state->get().outbox.empty());
+}
+
+TEST_CASE("only 400, 413 and 422 end a report; any other answer is retried until it is taken") {
+  const int status = GENERATE(400, 413, 422, 404, 409, 410, 500, 503);
+  const bool ends = status == 400 || status == 413 || status == 422;
+  Fixture fixture({"d-1"});
+  int attempts = 0;
+  ALLOW_CALL(fixture.wfm, post_status("d-1", _, _))
+      .LR_SIDE_EFFECT(fixture.answer(_3, ++attempts == 1
+                                             ? Status(Error{"wfm.http_" + std::to_string(status), "no",
+                                                            ErrorClass::permanent, status, std::nullopt})
+                                             : Status()));
+  fixture.reporter->kick();
+  fixture.executor.run_until_idle();
+  INFO("status " << status);
+  CHECK(attempts == (ends ? 1 : 2));
+  CHECK(fixture.state->get().outbox.empty());
+  CHECK(fixture.reporter->counters().refused == (ends ? 1u : 0u));
+  CHECK(fixture.reporter->counters().delivered == (ends ? 0u : 1u));
+}
+
+TEST_CASE("while the WFM is unreachable, a deployment's reports coalesce to its newest") {
+  Fixture fixture({"d-1", "d-2"});
+  int failures = 0;
+  std::vector<std::string> delivered;
+  ALLOW_CALL(fixture.wfm, post_status(_, _, _))
+      .LR_SIDE_EFFECT(if (++failures <= 2) fixture.answer(
+          _3, Error{"http.connect_failed", "down", ErrorClass::retryable, 0, std::nullopt});
+                      else {
+                        delivered.push_back(_1 + ":" + state_in(_2));
+                        fixture.answer(_3, Status());
+                      });
+  fixture.reporter->kick();
+  fixture.executor.run_one();  // the first attempt fails; the reporter waits to retry
+  for (const auto state : {DeploymentState::installing, DeploymentState::installed}) {
+    AgentState next = fixture.state->get();
+    DeploymentRecord record;
+    record.id = "d-1";
+    record.state = state;
+    queue_status_report(next, record);
+    REQUIRE(fixture.state->commit(next).ok());
+    fixture.reporter->kick();
+    CHECK(fixture.state->get().outbox.size() == 2);
+  }
+  fixture.executor.run_until_idle();
+  CHECK(delivered == std::vector<std::string>{"d-2:pending", "d-1:installed"});
+  CHECK(fixture.state->get().outbox.empty());
+}
+
+TEST_CASE("while the WFM answers, every report goes out: nothing coalesces") {
+  Fixture fixture({"d-1"});
+  std::vector<std::string> delivered;
+  ALLOW_CALL(fixture.wfm, post_status(_, _, _))
+      .LR_SIDE_EFFECT(delivered.push_back(state_in(_2)))
+      .LR_SIDE_EFFECT(fixture.answer(_3, Status()));
+  fixture.reporter->kick();
+  AgentState next = fixture.state->get();
+  DeploymentRecord record;
+  record.id = "d-1";
+  for (const auto state : {DeploymentState::installing, DeploymentState::installed}) {
+    record.state = state;
+    queue_status_report(next, record);
+  }
+  REQUIRE(fixture.state->commit(next).ok());
+  fixture.reporter->kick();
+  fixture.executor.run_until_idle();
+  CHECK(delivered == std::vector<std::string>{"pending", "installing", "installed"});
 }
 
 TEST_CASE("a signature rejection (401) is retried, not dropped: the reports must not be lost") {
