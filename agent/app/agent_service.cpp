@@ -73,6 +73,10 @@ int run_agent_service(const AgentConfig& config) {
   WorkerPool workers(kWorkerThreads);
   HttpsClientOptions http_options;
   http_options.ca_file = *trust;
+  http_options.min_tls_version =
+      config.wfm.tls_helper.min_version == TlsMinimum::tls1_2 ? TlsVersion::tls1_2 : TlsVersion::tls1_3;
+  if (http_options.min_tls_version == TlsVersion::tls1_2)
+    log.warn("TLS 1.2 is allowed to the WFM (tlsHelper.minVersion: \"1.2\"); the specification asks for 1.3");
   http_options.connect_timeout = config.wfm.timeouts.connect;
   http_options.read_timeout = config.wfm.timeouts.read;
   http_options.user_agent = "margo-agent/" MARGO_VERSION;

@@ -105,7 +105,8 @@ std::string to_string(const AgentConfig& config) {
       << ", clientSecretRef.path: " << auth.client_secret_path << ", scope: " << auth.scope << "}\n"
       << "tlsHelper: {enabled: " << yes_no(wfm.tls_helper.enabled)
       << ", caKeyRef.path: " << wfm.tls_helper.ca_path
-      << ", fetchRootCa: " << yes_no(wfm.tls_helper.fetch_root_ca) << "}\n"
+      << ", fetchRootCa: " << yes_no(wfm.tls_helper.fetch_root_ca)
+      << ", minVersion: " << (wfm.tls_helper.min_version == TlsMinimum::tls1_2 ? "1.2" : "1.3") << "}\n"
       << "wfm.timeouts: {connect: " << wfm.timeouts.connect.count()
       << "ms, read: " << wfm.timeouts.read.count() << "ms}\n"
       << "stateSeeking.interval: " << config.state_seeking_interval.count() << "ms\n"

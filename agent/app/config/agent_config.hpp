@@ -72,10 +72,13 @@ struct AuthHelperConfig {
   std::string scope;               // empty: none requested
 };
 
+enum class TlsMinimum { tls1_2, tls1_3 };
+
 struct TlsHelperConfig {
   bool enabled = true;
   std::string ca_path;         // caKeyRef.path; empty when disabled (the system trust store is used)
   bool fetch_root_ca = false;  // fetchRootCa
+  TlsMinimum min_version = TlsMinimum::tls1_3;  // minVersion (new): "1.3" (default) or "1.2"
 };
 
 struct WfmTimeoutsConfig {                      // timeouts (new)

@@ -152,11 +152,24 @@ void read_auth_helper(ConfigWalker& walker, const MapFields& plugins, bool confi
 }
 
 void read_tls_helper(ConfigWalker& walker, const MapFields& plugins, TlsHelperConfig& tls) {
-  const auto section = walker.child_map(plugins, "tlsHelper", {"enabled", "caKeyRef", "fetchRootCa"});
+  const auto section =
+      walker.child_map(plugins, "tlsHelper", {"enabled", "caKeyRef", "fetchRootCa", "minVersion"});
   if (!section) return;
   tls.enabled = read_enabled(walker, *section, true);
   if (const auto fetch = section->find("fetchRootCa")) {
     if (auto value = walker.parsed<bool>(*fetch, parse_bool)) tls.fetch_root_ca = *value;
+  }
+  // Profile A asks for TLS 1.3 at least; 1.2 is an opt-in for WFMs behind older terminators.
+  if (const auto minimum = section->find("minVersion")) {
+    const std::string text = minimum->node.IsScalar() ? minimum->node.Scalar() : "";
+    if (text == "1.3") {
+      tls.min_version = TlsMinimum::tls1_3;
+    } else if (text == "1.2") {
+      tls.min_version = TlsMinimum::tls1_2;
+      walker.sink().warning(*minimum, "TLS 1.2 allowed: the Margo specification asks for TLS 1.3 at least");
+    } else {
+      walker.sink().problem(*minimum, "must be \"1.3\" or \"1.2\", got '" + text.substr(0, 40) + "'");
+    }
   }
   const auto ca_field = reference_path(walker, *section, "caKeyRef");
   if (!tls.enabled) {

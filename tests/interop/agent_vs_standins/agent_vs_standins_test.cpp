@@ -243,6 +243,7 @@ void case_tls13_only(StandIn s) {
 void case_tls12_only(StandIn s) {
   InteropCase c = with_knobs({"--tls-min", "1.2", "--tls-max", "1.2"});
   c.tls = "TLSv1.2";
+  c.agent.min_tls_version = "1.2";  // the agent's minimum is 1.3 unless the config opts into 1.2
   // The RSA identity with PKCS#1 v1.5, so every stand-in's rsa-v1_5-sha256 check is exercised too.
   c.agent.identity = "device-rsa";
   c.agent.algorithm = "rsa";

@@ -141,8 +141,9 @@ void InteropWorld::start_agent(const AgentSettings& settings) {
          << "      signatureAlgo: " << settings.algorithm << "\n      signatureFormat: structured\n"
          << "      keyRef:\n        path: " << keys << settings.identity << ".key\n"
          << "    authHelper:\n      enabled: false\n"
-         << "    tlsHelper:\n      enabled: true\n      caKeyRef:\n        path: " << ca << "\n"
-         << "stateSeeking:\n  interval: " << settings.interval.count() << "ms\n"
+         << "    tlsHelper:\n      enabled: true\n      caKeyRef:\n        path: " << ca << "\n";
+  if (settings.min_tls_version) config << "      minVersion: \"" << *settings.min_tls_version << "\"\n";
+  config << "stateSeeking:\n  interval: " << settings.interval.count() << "ms\n"
          << "runtimes:\n  - type: KUBERNETES\n    kubernetes:\n"
          << "      kubeconfigPath: " << directory_ << "/kube/config\n"
          << "      helmPath: " << kBin << "fake-helm\n"

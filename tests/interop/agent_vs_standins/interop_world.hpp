@@ -31,6 +31,7 @@ struct AgentSettings {
   // that does not know these keys yet.
   std::optional<std::string> connect_timeout;
   std::optional<std::string> read_timeout;
+  std::optional<std::string> min_tls_version;  // wfm.clientPlugins.tlsHelper.minVersion
 };
 
 class InteropWorld {

@@ -23,9 +23,11 @@ HttpResponse hello(const HttpRequest&) {
 
 // A client trusting `ca`, with the loop and workers it runs on.
 struct ClientRig {
-  explicit ClientRig(const TlsIdentity& ca, bool allow_plain_http = false)
+  explicit ClientRig(const TlsIdentity& ca, bool allow_plain_http = false,
+                     TlsVersion minimum = TlsVersion::tls1_2)
       : ca_file(certificate_pem(*ca.certificate)) {
     HttpsClientOptions options;
+    options.min_tls_version = minimum;
     options.ca_file = ca_file.path();
     options.allow_plain_http = allow_plain_http;
     auto created = HttpsClient::create(loop.loop(), workers, options);
@@ -102,6 +104,24 @@ TEST_CASE("a server that offers nothing newer than TLS 1.1 is refused", "[https]
   const auto outcome = rig.get(server.base_url() + "/x");
   require_tls_failure(outcome);
   CHECK(server.requests_seen() == 0);
+}
+
+TEST_CASE("with a TLS 1.3 minimum, a server that offers at most TLS 1.2 is refused", "[https]") {
+  const TlsIdentity ca = make_test_ca("margo tls12 CA");
+  TlsTestServer server(make_test_server(ca, "IP:127.0.0.1"), hello,
+                       [](SSL_CTX* context) { SSL_CTX_set_max_proto_version(context, TLS1_2_VERSION); });
+  SECTION("refused at 1.3") {
+    ClientRig rig(ca, false, TlsVersion::tls1_3);
+    const auto outcome = rig.get(server.base_url() + "/x");
+    require_tls_failure(outcome);
+    CHECK(server.requests_seen() == 0);
+  }
+  SECTION("served at 1.2") {
+    ClientRig rig(ca, false, TlsVersion::tls1_2);
+    const auto outcome = rig.get(server.base_url() + "/x");
+    REQUIRE(outcome.result.has_value());
+    REQUIRE(outcome.result->ok());
+  }
 }
 
 TEST_CASE("a CA file that cannot be used fails create()", "[https]") {

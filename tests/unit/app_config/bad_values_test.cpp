@@ -122,6 +122,8 @@ const BadValue bad_values[] = {
      "runtimes[0].docker.url", "loads it even when it does not verify"},
     {"url: unix:///var/run/docker.sock", "url: unix:///var/run/docker.sock\n      removeVolumes: maybe",
      "runtimes[0].docker.removeVolumes", ""},
+    {"        path: ./ca.crt", "        path: ./ca.crt\n      minVersion: \"1.1\"",
+     "wfm.clientPlugins.tlsHelper.minVersion", "must be \"1.3\" or \"1.2\""},
     {"sbiUrl: https://wfm.example.com:8443/margo",
      "sbiUrl: https://wfm.example.com:8443/margo\n  timeouts:\n    read: 50ms", "wfm.timeouts.read",
      "between 100ms and 10m"},

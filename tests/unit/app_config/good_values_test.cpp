@@ -57,6 +57,20 @@ TEST_CASE("wfm.sbiUrl keeps its path prefix without a trailing slash") {
   CHECK(url("sbiUrl: https://[::1]:8443/") == "https://[::1]:8443");
 }
 
+TEST_CASE("tlsHelper.minVersion: TLS 1.3 by default; 1.2 only when asked, with a warning") {
+  const ConfigFixture fixture;
+  const std::string_view anchor = "        path: ./ca.crt";
+  CHECK(loaded(fixture, anchor, anchor).wfm.tls_helper.min_version == TlsMinimum::tls1_3);
+  CHECK(loaded(fixture, anchor, std::string(anchor) + "\n      minVersion: \"1.3\"")
+            .wfm.tls_helper.min_version == TlsMinimum::tls1_3);
+  const ConfigLoad load =
+      fixture.load(replaced(valid_config(), anchor, std::string(anchor) + "\n      minVersion: 1.2"));
+  INFO(describe(load));
+  REQUIRE(load.config);
+  CHECK(load.config->wfm.tls_helper.min_version == TlsMinimum::tls1_2);
+  CHECK(describe(load).find("TLS 1.2 allowed") != std::string::npos);
+}
+
 TEST_CASE("wfm.timeouts: connect and read, 10s and 30s by default") {
   const ConfigFixture fixture;
   const std::string_view url = "sbiUrl: https://wfm.example.com:8443/margo";
