@@ -214,7 +214,7 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
   }
   if (const auto fails = node["runtimeFails"]) {
     const std::string where = key + ".runtimeFails";
-    read.only_keys(fails, where, {"type", "operation", "component", "count", "code"});
+    read.only_keys(fails, where, {"type", "operation", "component", "count", "code", "class"});
     const std::string type = fails["type"] ? read.text(fails["type"], where + ".type") : "compose";
     const std::string operation =
         fails["operation"] ? read.text(fails["operation"], where + ".operation") : "apply";
@@ -226,12 +226,19 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
     const auto count = fails["count"] ? read.count(fails["count"], where + ".count") : 1;
     const std::string code =
         fails["code"] ? read.text(fails["code"], where + ".code") : "runtime." + operation + "_failed";
+    // retryable (an image pull that fails for a while) unless the scenario says the failure is for good.
+    const std::string error_class =
+        fails["class"] ? read.text(fails["class"], where + ".class") : "retryable";
+    if (error_class != "retryable" && error_class != "permanent")
+      read.fail(fails, where + ".class", "retryable or permanent");
+    const Error failure = error_class == "permanent"
+                              ? permanent_error(code, "simulated " + operation + " failure")
+                              : retryable_error(code, "simulated " + operation + " failure");
     return Action{type + " runtime fails the next " + std::to_string(count) + " " + operation + "s" +
                       (component.empty() ? "" : " of " + component),
                   [=](DeviceWorld& world) {
                     auto& runtime = type == "helm" ? world.helm() : world.compose();
-                    runtime.fail_next(operation, component, static_cast<std::uint32_t>(count),
-                                      permanent_error(code, "simulated " + operation + " failure"));
+                    runtime.fail_next(operation, component, static_cast<std::uint32_t>(count), failure);
                   }};
   }
   return std::nullopt;

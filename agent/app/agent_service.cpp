@@ -34,6 +34,7 @@ AgentSettings agent_settings(const AgentConfig& config) {
   settings.monitor.interval = config.monitoring.interval;
   settings.monitor.redeploy.initial = config.monitoring.redeploy_delay;
   settings.monitor.redeploy.max = config.monitoring.max_redeploy_delay;
+  settings.reconcile.retry.max = config.deployments.max_retry_delay;
   return settings;
 }
 

@@ -13,13 +13,13 @@ namespace {
 constexpr const char* kDefaultConfig = "/etc/margo-agent/config.yaml";
 
 bool is_command(const std::string& word) {
-  return word == "run" || word == "validate" || word == "state" || word == "reset-version";
+  return word == "run" || word == "validate" || word == "state" || word == "reset-version" || word == "retry";
 }
 
 }  // namespace
 
 std::string usage_text() {
-  return "usage: margo-agent [COMMAND] --config FILE\n"
+  return "usage: margo-agent [COMMAND [ID]] --config FILE\n"
          "\n"
          "The Margo device agent: onboards with the Workload Fleet Manager, reports capabilities,\n"
          "polls the desired state and keeps the workloads in line with it.\n"
@@ -31,6 +31,9 @@ std::string usage_text() {
          "  reset-version   forget the accepted manifestVersion and ETag, so the next manifest is\n"
          "                  accepted whatever its version (after the WFM's database was reset);\n"
          "                  the agent must be stopped\n"
+         "  retry ID        try deployment ID again: it failed for a reason that retrying could not\n"
+         "                  fix (it is blocked until the WFM sends a new revision); the agent must\n"
+         "                  be stopped\n"
          "\n"
          "options:\n"
          "  --config FILE   the config file (also -config FILE, --config=FILE); default " +
@@ -62,10 +65,14 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
     } else if (!command_seen && is_command(word)) {
       line.command = word;
       command_seen = true;
+    } else if (line.command == "retry" && line.deployment_id.empty() && !word.starts_with("-")) {
+      line.deployment_id = word;
     } else {
       line.errors.push_back("unexpected argument '" + word + "'");
     }
   }
+  if (line.command == "retry" && line.deployment_id.empty())
+    line.errors.push_back("retry needs a deployment id");
   if (line.config_path.empty()) line.config_path = kDefaultConfig;
   return line;
 }
@@ -97,6 +104,7 @@ int run_command_line(const std::vector<std::string>& arguments) {
   for (const auto& warning : loaded.warnings) std::cerr << "warning: " << warning.to_string() << "\n";
   if (line.command == "state") return print_state_command(*loaded.config, std::cout, std::cerr);
   if (line.command == "reset-version") return reset_version_command(*loaded.config, std::cout, std::cerr);
+  if (line.command == "retry") return retry_command(*loaded.config, line.deployment_id, std::cout, std::cerr);
   return run_agent_service(*loaded.config);
 }
 

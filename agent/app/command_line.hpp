@@ -5,6 +5,8 @@
 //   margo-agent state --config FILE        print the persisted state as JSON
 //   margo-agent reset-version --config FILE  forget the accepted manifestVersion and ETag (after the
 //                                            WFM's database was reset; the agent must be stopped)
+//   margo-agent retry DEPLOYMENT_ID --config FILE  unblock a deployment that failed for good (the agent
+//                                                  must be stopped)
 //   margo-agent --help | --version
 
 #include <string>
@@ -15,6 +17,7 @@ namespace margo {
 struct CommandLine {
   std::string command = "run";
   std::string config_path;
+  std::string deployment_id;  // retry's operand
   bool help = false;
   bool version = false;
   std::vector<std::string> errors;

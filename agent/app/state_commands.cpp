@@ -2,6 +2,9 @@
 
 #include <nlohmann/json.hpp>
 
+#include <functional>
+#include <optional>
+
 #include "agent/adapters/file_lock.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/app/agent_service.hpp"
@@ -25,7 +28,12 @@ int print_state_command(const AgentConfig& config, std::ostream& out, std::ostre
   return kExitOk;
 }
 
-int reset_version_command(const AgentConfig& config, std::ostream& out, std::ostream& err) {
+namespace {
+
+// Runs `change` on the stored state with the data directory locked, and saves what it returns.
+// `change` returns nullopt (and may print why) to leave the state as it is, or an exit code to stop.
+int change_state(const AgentConfig& config, std::ostream& err,
+                 const std::function<std::optional<int>(AgentState&)>& change) {
   PosixFileSystem fs;
   auto lock = FileLock::acquire(join_path(config.data_dir, "agent.lock"));
   if (!lock) {
@@ -39,20 +47,51 @@ int reset_version_command(const AgentConfig& config, std::ostream& out, std::ost
     return kExitFatal;
   }
   AgentState state = loaded->state;
-  if (!state.manifest_version) {
-    out << "no manifestVersion is stored; nothing to reset\n";
-    return kExitOk;
-  }
-  const std::uint64_t previous = *state.manifest_version;
-  state.manifest_version.reset();
-  state.manifest_etag.clear();
+  if (const auto done = change(state)) return *done;
   if (auto saved = store.save(state); !saved) {
     err << "margo-agent: cannot save the state: " << saved.error().message << "\n";
     return kExitFatal;
   }
-  out << "forgot manifestVersion " << previous
-      << " and its ETag; the next manifest from the WFM will be accepted whatever its version\n";
   return kExitOk;
+}
+
+}  // namespace
+
+int reset_version_command(const AgentConfig& config, std::ostream& out, std::ostream& err) {
+  return change_state(config, err, [&](AgentState& state) -> std::optional<int> {
+    if (!state.manifest_version) {
+      out << "no manifestVersion is stored; nothing to reset\n";
+      return kExitOk;
+    }
+    out << "forgot manifestVersion " << *state.manifest_version
+        << " and its ETag; the next manifest from the WFM will be accepted whatever its version\n";
+    state.manifest_version.reset();
+    state.manifest_etag.clear();
+    return std::nullopt;
+  });
+}
+
+int retry_command(const AgentConfig& config, const std::string& deployment_id, std::ostream& out,
+                  std::ostream& err) {
+  return change_state(config, err, [&](AgentState& state) -> std::optional<int> {
+    const auto found = state.deployments.find(deployment_id);
+    if (found == state.deployments.end()) {
+      err << "margo-agent: no deployment '" << deployment_id << "' is stored; known:";
+      for (const auto& [id, record] : state.deployments) err << " " << id;
+      err << (state.deployments.empty() ? " none\n" : "\n");
+      return kExitUsage;
+    }
+    DeploymentRecord& record = found->second;
+    if (!record.blocked) {
+      out << "deployment " << deployment_id << " is not blocked; the agent retries it by itself\n";
+      return kExitOk;
+    }
+    record.blocked = false;
+    record.attempts = 0;
+    out << "deployment " << deployment_id << " will be tried again when the agent runs"
+        << (record.error ? " (it failed with " + record.error->code + ")" : std::string()) << "\n";
+    return std::nullopt;
+  });
 }
 
 }  // namespace margo

@@ -290,19 +290,19 @@ void Reconciler::fail(const std::string& id, const std::string& component, const
   }
   record.error = status;
   record.state = state;
-  // An install gives up after its attempts (or at once when nothing could make it work); a removal
-  // never does: what the WFM no longer wants must not stay behind.
-  if (record.desired_digest && (record.attempts >= settings_.max_attempts || error.code == kNoRuntime ||
-                                error.code == "deployment.invalid"))
-    record.blocked = true;
+  // An install gives up only when trying again cannot help (the deployment, the device or the package is
+  // wrong); a removal never does: what the WFM no longer wants must not stay behind.
+  if (record.desired_digest && !error.retryable()) record.blocked = true;
   const bool blocked = record.blocked;
   const std::uint32_t attempts = record.attempts;
   if (repeated) {
     logger_.debug("runtime still unavailable", {{"deploymentId", id}, {"error", error.message}});
   } else {
     logger_.warn(unavailable ? "runtime unavailable; waiting for it"
-                 : blocked   ? "deployment failed; giving up until the WFM sends a new revision"
-                             : "deployment failed",
+                 : blocked   ? "deployment failed for good; waiting for a new revision from the WFM or "
+                               "'margo-agent retry " +
+                                 id + "'"
+                           : "deployment failed; retrying",
                  {{"deploymentId", id},
                   {"component", component},
                   {"code", error.code},

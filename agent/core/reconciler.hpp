@@ -3,8 +3,11 @@
 // deployment independently: a slow or failing one never holds up another, or polling. Installs and
 // updates go component by component in the listed order, each success saved at once (after a crash,
 // nothing installed is installed twice); a removal goes in reverse order and is recorded only when
-// the runtime confirmed it. Failures are retried with capped exponential backoff; an install gets a
-// bounded number of attempts per revision, then stays `failed` until the WFM sends a new digest.
+// the runtime confirmed it. A retryable failure (an image pull, a download, a busy runtime) is retried
+// without end, with capped exponential backoff and full jitter, and each failure is reported. Only a
+// permanent or security failure (an invalid deployment, a runtime this device does not have, a bad
+// package signature) blocks an install, until the WFM sends a new digest or an operator runs
+// `margo-agent retry`; a removal never blocks.
 // Every change of a deployment's state queues a status report in the same save.
 
 #include <map>
@@ -24,8 +27,9 @@
 namespace margo {
 
 struct ReconcilerSettings {
-  BackoffPolicy retry{std::chrono::seconds(10), std::chrono::minutes(10), 2.0, 0.5, std::chrono::hours(1)};
-  std::uint32_t max_attempts = 5;  // per (deployment, digest) for installs and updates
+  // Full jitter: each wait is drawn from [0, min(cap, 10 s * 2^failures)); the cap is the config's
+  // deployments.maxRetryDelay.
+  BackoffPolicy retry{std::chrono::seconds(10), std::chrono::minutes(15), 2.0, 1.0, std::chrono::hours(1)};
 };
 
 class Reconciler {

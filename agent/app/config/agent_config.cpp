@@ -115,6 +115,7 @@ std::string to_string(const AgentConfig& config) {
   out << "monitoring: {interval: " << config.monitoring.interval.count()
       << "ms, redeployDelay: " << config.monitoring.redeploy_delay.count()
       << "ms, maxRedeployDelay: " << config.monitoring.max_redeploy_delay.count() << "ms}\n";
+  out << "deployments.maxRetryDelay: " << config.deployments.max_retry_delay.count() << "ms\n";
   out << "capabilities.readFromFile: " << config.capabilities.path << "\n";
   return out.str();
 }

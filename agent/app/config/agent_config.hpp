@@ -124,6 +124,10 @@ struct MonitoringConfig {                              // monitoring (new)
   Duration max_redeploy_delay = std::chrono::minutes(30);  // maxRedeployDelay
 };
 
+struct DeploymentsConfig {                              // deployments (new)
+  Duration max_retry_delay = std::chrono::minutes(15);  // maxRetryDelay: longest wait between two attempts
+};
+
 struct CapabilitiesConfig {
   std::string path;         // capabilities.readFromFile
   nlohmann::json manifest;  // its content, a JSON object
@@ -138,6 +142,7 @@ struct AgentConfig {
   Duration state_seeking_interval = std::chrono::seconds(15);  // stateSeeking.interval
   std::vector<RuntimeConfig> runtimes;
   MonitoringConfig monitoring;
+  DeploymentsConfig deployments;
   CapabilitiesConfig capabilities;
 };
 

@@ -14,7 +14,7 @@ constexpr std::size_t max_config_bytes = 1 << 20;
 
 const std::vector<std::string_view> root_keys = {"logging",    "database",     "deviceRootIdentity",
                                                  "wfm",        "stateSeeking", "runtimes",
-                                                 "monitoring", "capabilities"};
+                                                 "monitoring", "deployments",  "capabilities"};
 
 void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by_others,
                    AgentConfig& config) {
@@ -25,6 +25,7 @@ void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by
   read_state_seeking(walker, root, config.state_seeking_interval);
   read_runtimes(walker, root, config.runtimes);
   read_monitoring(walker, root, config.monitoring);
+  read_deployments(walker, root, config.deployments);
   read_capabilities(walker, root, config.capabilities);
 }
 

@@ -24,6 +24,7 @@ void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& i
 void read_capabilities(ConfigWalker& walker, const MapFields& root, CapabilitiesConfig& capabilities);
 void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes);
 void read_monitoring(ConfigWalker& walker, const MapFields& root, MonitoringConfig& monitoring);
+void read_deployments(ConfigWalker& walker, const MapFields& root, DeploymentsConfig& deployments);
 
 struct WfmSectionContext {
   std::optional<IdentityType> identity_type;  // nullopt when it was missing or bad

@@ -158,6 +158,20 @@ void read_monitoring(ConfigWalker& walker, const MapFields& root, MonitoringConf
   }
 }
 
+void read_deployments(ConfigWalker& walker, const MapFields& root, DeploymentsConfig& deployments) {
+  const auto section = walker.child_map(root, "deployments", {"maxRetryDelay"});
+  if (!section) return;
+  const auto field = section->find("maxRetryDelay");
+  if (!field) return;
+  const auto value = walker.parsed<Duration>(*field, parse_duration);
+  if (!value) return;
+  if (*value < std::chrono::seconds(10) || *value > std::chrono::hours(24)) {
+    walker.sink().problem(*field, "must be between 10s and 24h, got " + field->node.Scalar());
+    return;
+  }
+  deployments.max_retry_delay = *value;
+}
+
 void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes) {
   const auto field = walker.required(root, "runtimes");
   if (!field) return;

@@ -229,3 +229,70 @@ TEST_CASE(
   CHECK(state_code == 0);
   CHECK(state.find("\"version\": 1") != std::string::npos);
 }
+
+TEST_CASE(
+    "retry: a deployment blocked for good is unblocked by the operator, only while the agent is stopped") {
+  AgentFixture fixture;
+  fixture.start_wfm();
+  // A Helm deployment on a device whose only runtime is Docker: runtime.not_configured, a permanent failure.
+  const std::string yaml = R"(apiVersion: application.margo.org/v1alpha1
+kind: ApplicationDeployment
+metadata:
+  name: chart-app
+  annotations:
+    id: d-helm
+spec:
+  deploymentProfile:
+    type: helm.v3
+    components:
+      - name: chart
+        properties:
+          repository: oci://registry.test/charts/chart
+          revision: 1.0.0
+)";
+  fixture.admin_post("/_fake/deployments",
+                     nlohmann::json::array({{{"deploymentId", "d-helm"}, {"yaml", yaml}}}));
+  const auto config = fixture.write_config("agent.yaml");
+  auto agent = fixture.start_agent(config);
+  REQUIRE(wait_for_text(fixture.directory() + "/agent.err", "deployment failed for good", 30s));
+  {
+    const auto [code, output] = fixture.run_agent_command({"retry", "d-helm", "--config", config});
+    INFO(output);
+    CHECK(code == 3);
+    CHECK(output.find("stop the agent first") != std::string::npos);
+  }
+  agent->signal(SIGTERM);
+  REQUIRE(agent->wait(15s) == 0);
+
+  {
+    const auto [code, output] = fixture.run_agent_command({"retry", "d-nobody", "--config", config});
+    INFO(output);
+    CHECK(code == 2);
+    CHECK(output.find("known: d-helm") != std::string::npos);
+  }
+  {
+    const auto [code, output] = fixture.run_agent_command({"retry", "--config", config});
+    CHECK(code == 2);
+    CHECK(output.find("retry needs a deployment id") != std::string::npos);
+  }
+  {
+    const auto [code, output] = fixture.run_agent_command({"retry", "d-helm", "--config", config});
+    INFO(output);
+    CHECK(code == 0);
+    CHECK(output.find("will be tried again") != std::string::npos);
+    CHECK(output.find("runtime.not_configured") != std::string::npos);
+  }
+  {
+    const auto [code, output] = fixture.run_agent_command({"retry", "d-helm", "--config", config});
+    CHECK(code == 0);
+    CHECK(output.find("is not blocked") != std::string::npos);
+  }
+  const auto [state_code, state] = fixture.run_agent_command({"state", "--config", config});
+  CHECK(state_code == 0);
+  CHECK(state.find("\"blocked\": false") != std::string::npos);
+  // Started again, the agent tries once more (and, the device being what it is, blocks again).
+  auto second = fixture.start_agent(config, "agent-2");
+  REQUIRE(wait_for_text(fixture.directory() + "/agent-2.err", "deployment failed for good", 30s));
+  second->signal(SIGTERM);
+  CHECK(second->wait(15s) == 0);
+}

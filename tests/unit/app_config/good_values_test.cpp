@@ -260,6 +260,13 @@ TEST_CASE("monitoring: interval, re-deploy delays, 0 switches it off; defaults 3
   CHECK(loaded(fixture, anchor, "monitoring:\n  interval: 0\ncapabilities:").monitoring.interval == 0s);
 }
 
+TEST_CASE("deployments.maxRetryDelay: the longest wait between two attempts, 15m by default") {
+  const ConfigFixture fixture;
+  const std::string_view anchor = "capabilities:";
+  CHECK(loaded(fixture, anchor, anchor).deployments.max_retry_delay == 15min);
+  CHECK(loaded(fixture, anchor, "deployments:\n  maxRetryDelay: 1h\ncapabilities:").deployments.max_retry_delay == 1h);
+}
+
 TEST_CASE("runtimes: docker.removeVolumes and kubernetes.helmPath, new keys with safe defaults") {
   const ConfigFixture fixture;
   const std::string_view url = "url: unix:///var/run/docker.sock";
