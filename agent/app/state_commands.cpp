@@ -8,6 +8,7 @@
 #include "agent/adapters/file_lock.hpp"
 #include "agent/adapters/posix_filesystem.hpp"
 #include "agent/app/agent_service.hpp"
+#include "agent/core/manifest_acceptance.hpp"
 #include "agent/core/paths.hpp"
 #include "agent/core/state_store.hpp"
 
@@ -59,14 +60,17 @@ int change_state(const AgentConfig& config, std::ostream& err,
 
 int reset_version_command(const AgentConfig& config, std::ostream& out, std::ostream& err) {
   return change_state(config, err, [&](AgentState& state) -> std::optional<int> {
-    if (!state.manifest_version) {
+    const auto floor = rollback_floor(state);
+    if (!floor) {
       out << "no manifestVersion is stored; nothing to reset\n";
       return kExitOk;
     }
-    out << "forgot manifestVersion " << *state.manifest_version
+    out << "forgot manifestVersion " << *floor
         << " and its ETag; the next manifest from the WFM will be accepted whatever its version\n";
     state.manifest_version.reset();
     state.manifest_etag.clear();
+    state.pending_manifest_version.reset();
+    state.pending_manifest_etag.clear();
     return std::nullopt;
   });
 }

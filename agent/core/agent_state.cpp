@@ -11,6 +11,9 @@ nlohmann::json to_json(const AgentState& state) {
   // u64 stays exact: nlohmann stores it as number_unsigned.
   json["manifest"]["version"] =
       state.manifest_version ? nlohmann::json(*state.manifest_version) : nlohmann::json();
+  if (state.pending_manifest_version)
+    json["pendingManifest"] = {{"version", *state.pending_manifest_version},
+                               {"etag", state.pending_manifest_etag}};
   nlohmann::json deployments = nlohmann::json::array();
   for (const auto& [id, record] : state.deployments) deployments.push_back(to_json(record));
   json["deployments"] = std::move(deployments);
@@ -63,6 +66,17 @@ Result<AgentState> agent_state_from_json(const nlohmann::json& json) {
     state.manifest_version = version->get<std::uint64_t>();
   } else if (!version->is_null()) {
     return invalid("manifest.version", "not an unsigned 64-bit integer");
+  }
+  // Absent in state files written before manifests were accepted only once reconciled.
+  if (const auto pending = json.find("pendingManifest"); pending != json.end()) {
+    const auto pending_version = pending->is_object() ? pending->find("version") : pending->end();
+    const auto pending_etag = pending->is_object() ? pending->find("etag") : pending->end();
+    if (pending_version == pending->end() || !pending_version->is_number_unsigned())
+      return invalid("pendingManifest.version", "missing or not an unsigned 64-bit integer");
+    if (pending_etag == pending->end() || !pending_etag->is_string())
+      return invalid("pendingManifest.etag", "missing or not a string");
+    state.pending_manifest_version = pending_version->get<std::uint64_t>();
+    state.pending_manifest_etag = pending_etag->get<std::string>();
   }
 
   const auto deployments = json.find("deployments");

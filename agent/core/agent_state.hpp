@@ -32,9 +32,15 @@ struct AgentState {
   bool capabilities_reported = false;
   std::string capabilities_sha256;
 
-  // Desired state: the last manifest taken in whole. Rollback protection compares against it.
+  // Desired state: the last manifest whose reconciliation succeeded (every deployment where it asks),
+  // the ETag sent in If-None-Match.
   std::optional<std::uint64_t> manifest_version;
   std::string manifest_etag;
+  // A manifest taken in (its plan saved in the same write) and still being applied; it becomes the
+  // accepted one once the desired state is reached. Rollback protection compares against the higher
+  // of the two, so no lower or equal version is taken in after a crash at any point.
+  std::optional<std::uint64_t> pending_manifest_version;
+  std::string pending_manifest_etag;
 
   // Every deployment the agent is responsible for, by deploymentId (removed ones are dropped once
   // their `removed` report is queued).

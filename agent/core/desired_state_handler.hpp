@@ -9,10 +9,10 @@ namespace margo {
 class DesiredStateHandler {
  public:
   virtual ~DesiredStateHandler() = default;
-  // Completes with success once the whole manifest has been taken in (every artifact fetched,
-  // verified and its work durably planned); only then does the poller persist its version and ETag.
-  // An error leaves the accepted version and ETag as they were, so the next poll fetches it again.
-  virtual void take_in(const Manifest& manifest, Callback<void> done) = 0;
+  // Completes with success once the whole manifest has been taken in: every artifact fetched, verified
+  // and its work durably planned, with the manifest's version and ETag saved as pending in the same
+  // write (manifest_acceptance.hpp). An error changes nothing, so the next poll fetches it again.
+  virtual void take_in(const Manifest& manifest, const std::string& etag, Callback<void> done) = 0;
 };
 
 }  // namespace margo

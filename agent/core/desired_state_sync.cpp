@@ -5,6 +5,7 @@
 
 #include "agent/core/application_deployment.hpp"
 #include "agent/core/encoding.hpp"
+#include "agent/core/manifest_acceptance.hpp"
 #include "agent/core/status_report.hpp"
 
 namespace margo {
@@ -37,9 +38,10 @@ DesiredStateSync::DesiredStateSync(Executor& executor, WfmApi& wfm, PersistedSta
       settings_(settings),
       planned_(std::move(planned)) {}
 
-void DesiredStateSync::take_in(const Manifest& manifest, Callback<void> done) {
+void DesiredStateSync::take_in(const Manifest& manifest, const std::string& etag, Callback<void> done) {
   cycle_.emplace();
   cycle_->manifest = manifest;
+  cycle_->etag = etag;
   cycle_->done = std::move(done);
   const auto& known = state_.get().deployments;
   for (const auto& ref : manifest.deployments) {
@@ -175,12 +177,16 @@ void DesiredStateSync::commit_plan() {
       ++removals;
     }
   }
-  if (!cycle_->changed.empty() || removals > 0) {
-    if (auto committed = state_.commit(std::move(next)); !committed) return finish(committed.error());
+  // The manifest is pending until its desired state is reached; one with nothing to do is accepted at once.
+  next.pending_manifest_version = cycle_->manifest.version;
+  next.pending_manifest_etag = cycle_->etag;
+  const auto accepted = accept_pending_manifest(next);
+  if (auto committed = state_.commit(std::move(next)); !committed) return finish(committed.error());
+  if (!cycle_->changed.empty() || removals > 0)
     logger_.info("desired state planned", {{"manifestVersion", std::to_string(cycle_->manifest.version)},
                                            {"changed", std::to_string(cycle_->changed.size())},
                                            {"removed", std::to_string(removals)}});
-  }
+  if (accepted) logger_.info("desired state accepted", {{"manifestVersion", std::to_string(*accepted)}});
   finish({});
   if (planned_) planned_();
 }

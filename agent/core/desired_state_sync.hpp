@@ -34,6 +34,7 @@ struct SyncSettings {
 // One take_in in progress: what changed, and the verified YAMLs fetched so far.
 struct SyncCycle {
   Manifest manifest;
+  std::string etag;
   std::vector<DeploymentRef> changed;
   std::map<std::string, std::string> yamls;  // deploymentId -> verified bytes
   std::size_t next_fetch = 0;
@@ -47,7 +48,7 @@ class DesiredStateSync final : public DesiredStateHandler {
                    const RuntimeRegistry& runtimes, Logger logger, SyncSettings settings,
                    std::function<void()> planned);
 
-  void take_in(const Manifest& manifest, Callback<void> done) override;
+  void take_in(const Manifest& manifest, const std::string& etag, Callback<void> done) override;
 
  private:
   void fetch_bundle();

@@ -2,6 +2,7 @@
 
 #include "agent/core/encoding.hpp"
 #include "agent/core/manifest.hpp"
+#include "agent/core/manifest_acceptance.hpp"
 #include "agent/ports/http_client.hpp"  // iequals
 
 namespace margo {
@@ -92,13 +93,21 @@ void ManifestPoller::on_manifest(ManifestFetch fetched) {
     in_flight_ = false;
     return reject(manifest.error(), body_digest);
   }
-  const auto& accepted_version = state_.get().manifest_version;
-  if (accepted_version && manifest->version <= *accepted_version) {
+  const AgentState& state = state_.get();
+  // The manifest already taken in and still being applied comes back until it is accepted (the poll
+  // carries the ETag of the last accepted one): nothing new.
+  if (state.pending_manifest_version == manifest->version && state.pending_manifest_etag == fetched.etag) {
+    in_flight_ = false;
+    ++counters_.in_progress;
+    logger_.debug("manifest still being applied", {{"manifestVersion", std::to_string(manifest->version)}});
+    return succeeded();
+  }
+  if (const auto floor = rollback_floor(state); floor && manifest->version <= *floor) {
     in_flight_ = false;
     return reject(
         security_error("manifest.rollback",
-                       "manifestVersion " + std::to_string(manifest->version) +
-                           " is not greater than the accepted " + std::to_string(*accepted_version) +
+                       "manifestVersion " + std::to_string(manifest->version) + " is not greater than " +
+                           std::to_string(*floor) + ", the one last taken in" +
                            " (rollback refused; if the WFM was reset, an operator can run "
                            "'margo-agent reset-version')"),
         body_digest);
@@ -109,17 +118,12 @@ void ManifestPoller::on_manifest(ManifestFetch fetched) {
                                      {"deployments", std::to_string(manifest->deployments.size())},
                                      {"etag", fetched.etag}});
   const std::uint64_t version = manifest->version;
-  handler_.take_in(*manifest, lifetime_.guard([this, version, etag = fetched.etag](Status taken) {
+  handler_.take_in(*manifest, fetched.etag, lifetime_.guard([this, version](Status taken) {
     in_flight_ = false;
     if (stopped_) return;
     if (!taken) return failed(taken.error().with_context("taking in manifest " + std::to_string(version)));
-    AgentState next = state_.get();
-    next.manifest_version = version;
-    next.manifest_etag = etag;
-    if (auto committed = state_.commit(next); !committed) return failed(committed.error());
     ++counters_.accepted;
     last_rejected_.clear();
-    logger_.info("desired state accepted", {{"manifestVersion", std::to_string(version)}});
     succeeded();
   }));
 }

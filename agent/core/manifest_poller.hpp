@@ -29,7 +29,8 @@ struct PollCounters {
   std::uint64_t polls = 0;
   std::uint64_t not_modified = 0;  // 304
   std::uint64_t changed = 0;       // 200 with a new manifest
-  std::uint64_t accepted = 0;      // taken in and persisted
+  std::uint64_t accepted = 0;      // taken in: plan and pending manifest persisted
+  std::uint64_t in_progress = 0;   // the pending manifest again, while it is being applied
   std::uint64_t rejected = 0;      // invalid or rolled back: never applied
   std::uint64_t failed = 0;        // transport, HTTP error or handler failure
 };

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent/core/manifest_acceptance.hpp"
 #include "agent/core/status_report.hpp"
 
 namespace margo {
@@ -76,7 +77,9 @@ ComponentRef Reconciler::ref_of(const DeploymentRecord& record, const ComponentR
 }
 
 bool Reconciler::save(AgentState next, const std::string& id, bool report) {
-  if (report) queue_status_report(next, next.deployments.at(id));
+  if (report && next.deployments.count(id)) queue_status_report(next, next.deployments.at(id));
+  // The save that completes the desired state also accepts its manifest (checklist 58).
+  const auto accepted = accept_pending_manifest(next);
   if (auto committed = state_.commit(std::move(next)); !committed) {
     logger_.error("cannot save the deployment state; retrying later",
                   {{"deploymentId", id}, {"error", committed.error().message}});
@@ -84,6 +87,7 @@ bool Reconciler::save(AgentState next, const std::string& id, bool report) {
     retry_later(id, committed.error());
     return false;
   }
+  if (accepted) logger_.info("desired state accepted", {{"manifestVersion", std::to_string(*accepted)}});
   if (report && reported_) reported_();
   return true;
 }
