@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "agent/core/manifest_acceptance.hpp"
 #include "agent/core/status_report.hpp"
 
 namespace margo {
@@ -197,11 +198,14 @@ void WorkloadMonitor::apply(const std::string& deployment_id, const std::vector<
   }
   if (!changed && !unblock) return;
   if (changed) queue_status_report(next, record);
+  // A workload back on its own may be what completes the desired state.
+  const auto accepted = accept_pending_manifest(next);
   if (auto committed = state_.commit(std::move(next)); !committed) {
     logger_.error("cannot save what the monitor saw; trying again next pass",
                   {{"deploymentId", deployment_id}, {"error", committed.error().message}});
     return;
   }
+  if (accepted) logger_.info("desired state accepted", {{"manifestVersion", std::to_string(*accepted)}});
   if (changed && reported_) reported_();
 }
 
