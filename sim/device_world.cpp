@@ -128,6 +128,7 @@ void DeviceWorld::start_agent() {
   settings.polling.interval = options_.poll_interval;
   settings.reconcile = options_.reconcile;
   settings.monitor = options_.monitor;
+  settings.communication = options_.communication;
   process->agent = std::make_unique<Agent>(
       AgentPorts{
           executor_, random_, filesystem_, *process->wfm, {&compose_, &helm_}, log_, options_.log_level},

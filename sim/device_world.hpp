@@ -33,6 +33,7 @@ struct DeviceWorldOptions {
   fake::FakeRuntimeOptions runtime;
   ReconcilerSettings reconcile;
   MonitorSettings monitor;
+  CommunicationPolicy communication;  // in UTC: the simulated device's clock is on UTC
 };
 
 class DeviceWorld {

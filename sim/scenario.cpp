@@ -13,12 +13,18 @@
 namespace margo::sim {
 namespace {
 
+DailyWindow read_window(const Reader& read, const YAML::Node& node, const std::string& where) {
+  auto window = parse_daily_window(read.text(node, where));
+  if (!window) read.fail(node, where, window.error().message);
+  return *window;
+}
+
 Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
-  read.only_keys(
-      node, "expect",
-      {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
-       "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode", "allSignaturesVerified",
-       "deployments", "statusSequence", "runtimeComponents", "maxRuntimeApplies", "outboxEmpty"});
+  read.only_keys(node, "expect",
+                 {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
+                  "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode",
+                  "allSignaturesVerified", "deployments", "statusSequence", "runtimeComponents",
+                  "maxRuntimeApplies", "outboxEmpty", "quietWindows"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
   if (node["onboardings"]) expect.onboardings = read.count(node["onboardings"], "expect.onboardings");
@@ -60,6 +66,12 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   if (node["maxRuntimeApplies"])
     expect.max_runtime_applies = read.count(node["maxRuntimeApplies"], "expect.maxRuntimeApplies");
   if (node["outboxEmpty"]) expect.outbox_empty = read.flag(node["outboxEmpty"], "expect.outboxEmpty");
+  if (const auto quiet = node["quietWindows"]) {
+    if (!quiet.IsSequence()) read.fail(quiet, "expect.quietWindows", "expected a list of HH:MM-HH:MM");
+    for (std::size_t i = 0; i < quiet.size(); ++i)
+      expect.quiet_windows.push_back(
+          read_window(read, quiet[i], "expect.quietWindows[" + std::to_string(i) + "]"));
+  }
   if (node["allSignaturesVerified"])
     expect.all_signatures_verified = read.flag(node["allSignaturesVerified"], "expect.allSignaturesVerified");
   return expect;
@@ -76,7 +88,16 @@ Scenario parse(const Reader& read, const YAML::Node& root) {
   if (root["seed"]) scenario.world.seed = read.count(root["seed"], "seed");
   if (root["duration"]) scenario.duration = read.duration(root["duration"], "duration");
   if (const auto agent = root["agent"]) {
-    read.only_keys(agent, "agent", {"pollInterval", "logLevel", "signRequests"});
+    read.only_keys(agent, "agent", {"pollInterval", "logLevel", "signRequests", "pollingHours", "downtime"});
+    if (agent["pollingHours"])
+      scenario.world.communication.polling_hours =
+          read_window(read, agent["pollingHours"], "agent.pollingHours");
+    if (const auto downtime = agent["downtime"]) {
+      if (!downtime.IsSequence()) read.fail(downtime, "agent.downtime", "expected a list of HH:MM-HH:MM");
+      for (std::size_t i = 0; i < downtime.size(); ++i)
+        scenario.world.communication.downtimes.push_back(
+            read_window(read, downtime[i], "agent.downtime[" + std::to_string(i) + "]"));
+    }
     if (agent["pollInterval"])
       scenario.world.poll_interval = read.duration(agent["pollInterval"], "agent.pollInterval");
     if (agent["logLevel"]) {

@@ -41,6 +41,7 @@ struct Expectations {
   std::optional<std::uint64_t> runtime_components;   // components installed in the runtimes at the end
   std::optional<std::uint64_t> max_runtime_applies;  // successful applies, all runtimes together
   bool outbox_empty = false;                         // every status report delivered
+  std::vector<DailyWindow> quiet_windows;            // the WFM saw no request inside these (UTC)
 };
 
 struct Scenario {

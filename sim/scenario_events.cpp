@@ -212,6 +212,11 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
                     }
                   }};
   }
+  if (node["clearRuntimeFailures"] && read.flag(node["clearRuntimeFailures"], key + ".clearRuntimeFailures"))
+    return Action{"the runtimes stop failing", [](DeviceWorld& world) {
+                    world.compose().clear_failures();
+                    world.helm().clear_failures();
+                  }};
   if (const auto fails = node["runtimeFails"]) {
     const std::string where = key + ".runtimeFails";
     read.only_keys(fails, where, {"type", "operation", "component", "count", "code", "class"});
@@ -248,10 +253,26 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
 
 ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std::string& key) {
   read.only_keys(node, key,
-                 {"at", "wfmDown", "failNext", "partition", "onboardingPolicy", "restartAgent", "powerLoss",
-                  "manifestVersion", "deployments", "corruptArtifact", "hideArtifact", "corruptBundle",
-                  "hideBundle", "hostileBundle", "clearArtifactFaults", "runtimeDown", "runtimeFails",
-                  "runtimeSlow", "workloadDrift"});
+                 {"at",
+                  "wfmDown",
+                  "failNext",
+                  "partition",
+                  "onboardingPolicy",
+                  "restartAgent",
+                  "powerLoss",
+                  "manifestVersion",
+                  "deployments",
+                  "corruptArtifact",
+                  "hideArtifact",
+                  "corruptBundle",
+                  "hideBundle",
+                  "hostileBundle",
+                  "clearArtifactFaults",
+                  "runtimeDown",
+                  "runtimeFails",
+                  "clearRuntimeFailures",
+                  "runtimeSlow",
+                  "workloadDrift"});
   if (!node["at"]) read.fail(node, key + ".at", "missing");
   if (node.size() != 2) read.fail(node, key, "each event needs exactly one action");
   ScenarioEvent event;

@@ -134,6 +134,13 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
     check(failures, summary.runtime_components == *expect.runtime_components,
           number(summary.runtime_components) + " components installed, expected " +
               number(*expect.runtime_components));
+  if (!expect.quiet_windows.empty()) {
+    const CommunicationWindows quiet(CommunicationPolicy{std::nullopt, expect.quiet_windows, nullptr});
+    std::size_t inside = 0;
+    for (const auto& exchange : world.wfm().exchanges())
+      inside += quiet.in_downtime(exchange.wall_time) ? 1 : 0;
+    check(failures, inside == 0, number(inside) + " requests reached the WFM inside the quiet windows");
+  }
   if (expect.max_runtime_applies)
     check(failures, summary.runtime_applies <= *expect.max_runtime_applies,
           number(summary.runtime_applies) + " runtime applies, expected at most " +

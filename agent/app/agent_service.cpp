@@ -1,5 +1,7 @@
 #include "agent/app/agent_service.hpp"
 
+#include <ctime>
+
 #include <malloc.h>
 #include <signal.h>
 
@@ -25,6 +27,15 @@ namespace {
 constexpr std::size_t kWorkerThreads = 2;
 constexpr Duration kStopGrace = std::chrono::seconds(10);
 
+// The device's local time minus UTC at a moment, from the system time zone (TZ, /etc/localtime);
+// daylight saving included.
+Duration local_utc_offset(WallTime when) {
+  const std::time_t seconds = std::chrono::system_clock::to_time_t(when);
+  std::tm local{};
+  localtime_r(&seconds, &local);
+  return std::chrono::seconds(local.tm_gmtoff);
+}
+
 AgentSettings agent_settings(const AgentConfig& config) {
   AgentSettings settings;
   settings.data_directory = config.data_dir;
@@ -35,6 +46,9 @@ AgentSettings agent_settings(const AgentConfig& config) {
   settings.monitor.redeploy.initial = config.monitoring.redeploy_delay;
   settings.monitor.redeploy.max = config.monitoring.max_redeploy_delay;
   settings.reconcile.retry.max = config.deployments.max_retry_delay;
+  settings.communication.polling_hours = config.communication.polling_hours;
+  settings.communication.downtimes = config.communication.downtimes;
+  if (!config.communication.utc) settings.communication.utc_offset = local_utc_offset;
   return settings;
 }
 

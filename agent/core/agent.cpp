@@ -45,13 +45,21 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
                {{"dataDirectory", settings_.data_directory}});
   state_ = std::make_unique<PersistedState>(store_, loaded->state);
 
+  WfmApi* wfm = &ports_.wfm;
+  if (settings_.communication.restricted()) {
+    const Duration spread = std::min<Duration>(settings_.polling.interval, std::chrono::minutes(1));
+    windowed_ = std::make_unique<WindowedWfm>(ports_.executor, ports_.random, ports_.wfm,
+                                              CommunicationWindows(settings_.communication),
+                                              logger_.named("windows"), spread);
+    wfm = windowed_.get();
+  }
   onboarding_ = std::make_unique<Onboarding>(
-      ports_.executor, ports_.random, ports_.fs, ports_.wfm, *state_, logger_.named("onboarding"),
+      ports_.executor, ports_.random, ports_.fs, *wfm, *state_, logger_.named("onboarding"),
       OnboardingSettings{settings_.fetch_root_ca, root_ca_path(settings_.data_directory), settings_.retry});
-  capabilities_ = std::make_unique<CapabilitiesReporter>(ports_.executor, ports_.random, ports_.fs,
-                                                         ports_.wfm, *state_, logger_.named("capabilities"),
+  capabilities_ = std::make_unique<CapabilitiesReporter>(ports_.executor, ports_.random, ports_.fs, *wfm,
+                                                         *state_, logger_.named("capabilities"),
                                                          settings_.capabilities_path, settings_.retry);
-  reporter_ = std::make_unique<StatusReporter>(ports_.executor, ports_.random, ports_.wfm, *state_,
+  reporter_ = std::make_unique<StatusReporter>(ports_.executor, ports_.random, *wfm, *state_,
                                                logger_.named("status"), settings_.retry);
   reconciler_ = std::make_unique<Reconciler>(ports_.executor, ports_.random, *state_, deployments_, runtimes_,
                                              logger_.named("reconciler"), settings_.reconcile,
@@ -60,9 +68,9 @@ void Agent::start(std::function<void(const Error&)> on_fatal) {
                                                *reconciler_, logger_.named("monitor"), settings_.monitor,
                                                [this] { state_changed(); });
   sync_ =
-      std::make_unique<DesiredStateSync>(ports_.executor, ports_.wfm, *state_, deployments_, runtimes_,
+      std::make_unique<DesiredStateSync>(ports_.executor, *wfm, *state_, deployments_, runtimes_,
                                          logger_.named("sync"), settings_.sync, [this] { state_changed(); });
-  poller_ = std::make_unique<ManifestPoller>(ports_.executor, ports_.random, ports_.wfm, *state_, *sync_,
+  poller_ = std::make_unique<ManifestPoller>(ports_.executor, ports_.random, *wfm, *state_, *sync_,
                                              logger_.named("poller"), settings_.polling);
   poller_->set_before_poll([this] { capabilities_->check(); });
 
@@ -109,6 +117,7 @@ void Agent::fail(const Error& error) {
   if (reconciler_) reconciler_->stop();
   if (monitor_) monitor_->stop();
   if (reporter_) reporter_->stop();
+  if (windowed_) windowed_->stop();
   if (on_fatal_) {
     auto on_fatal = std::move(on_fatal_);
     on_fatal_ = nullptr;
@@ -126,6 +135,7 @@ void Agent::stop(std::function<void()> on_stopped) {
   if (reconciler_) reconciler_->stop();
   if (monitor_) monitor_->stop();
   if (reporter_) reporter_->stop();
+  if (windowed_) windowed_->stop();
   wait_until_idle();
 }
 

@@ -21,6 +21,7 @@
 #include "agent/core/runtime_registry.hpp"
 #include "agent/core/state_store.hpp"
 #include "agent/core/status_reporter.hpp"
+#include "agent/core/windowed_wfm.hpp"
 #include "agent/core/workload_monitor.hpp"
 #include "agent/ports/executor.hpp"
 #include "agent/ports/filesystem.hpp"
@@ -38,6 +39,8 @@ struct AgentSettings {
   SyncSettings sync;
   ReconcilerSettings reconcile;
   MonitorSettings monitor;
+  // Polling hours and downtime windows (checklist 4, 5): no WFM call outside them.
+  CommunicationPolicy communication;
   Duration stop_poll = std::chrono::milliseconds(20);  // how often stop() looks for in-flight work
 };
 
@@ -89,6 +92,7 @@ class Agent {
   DeploymentStore deployments_;
   RuntimeRegistry runtimes_;
   std::unique_ptr<PersistedState> state_;
+  std::unique_ptr<WindowedWfm> windowed_;  // between the core and ports_.wfm when windows are set
   std::unique_ptr<Onboarding> onboarding_;
   std::unique_ptr<StatusReporter> reporter_;
   std::unique_ptr<Reconciler> reconciler_;

@@ -53,6 +53,8 @@ class FakeRuntime final : public WorkloadRuntime {
   // fail with `error`.
   void fail_next(const std::string& operation, const std::string& component_name, std::uint32_t count,
                  Error error);
+  // Forgets the failures fail_next() queued and not yet used (the registry is back).
+  void clear_failures() { failures_.clear(); }
   // While unavailable every operation fails with runtime.unavailable (retryable).
   void set_unavailable(bool unavailable) { unavailable_ = unavailable; }
   void set_options(FakeRuntimeOptions options) { options_ = options; }

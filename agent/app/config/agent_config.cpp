@@ -1,5 +1,7 @@
 #include "agent/app/config/agent_config.hpp"
 
+#include <cstdio>
+
 #include <sstream>
 
 namespace margo {
@@ -62,6 +64,22 @@ std::string_view to_string(RuntimeType type) {
 
 namespace {
 
+std::string clock(int minute) {
+  char text[24];
+  std::snprintf(text, sizeof text, "%02d:%02d", minute / 60, minute % 60);
+  return text;
+}
+
+std::string describe_window(const std::optional<DailyWindow>& window) {
+  return window ? clock(window->start_minute) + "-" + clock(window->end_minute) : "any time";
+}
+
+std::string describe_windows(const std::vector<DailyWindow>& windows) {
+  std::string text = "[";
+  for (const DailyWindow& window : windows) text += (text.size() > 1 ? ", " : "") + describe_window(window);
+  return text + "]";
+}
+
 const char* yes_no(bool value) {
   return value ? "true" : "false";
 }
@@ -110,6 +128,9 @@ std::string to_string(const AgentConfig& config) {
       << "wfm.timeouts: {connect: " << wfm.timeouts.connect.count()
       << "ms, read: " << wfm.timeouts.read.count() << "ms}\n"
       << "stateSeeking.interval: " << config.state_seeking_interval.count() << "ms\n"
+      << "stateSeeking.windows: {pollingHours: " << describe_window(config.communication.polling_hours)
+      << ", downtime: " << describe_windows(config.communication.downtimes)
+      << ", timeZone: " << (config.communication.utc ? "UTC" : "local") << "}\n"
       << "runtimes:\n";
   for (const RuntimeConfig& runtime : config.runtimes) write_runtime(out, runtime);
   out << "monitoring: {interval: " << config.monitoring.interval.count()

@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "agent/core/communication_windows.hpp"
 #include "agent/ports/executor.hpp"
 #include "agent/ports/log_sink.hpp"
 
@@ -124,6 +125,12 @@ struct MonitoringConfig {                              // monitoring (new)
   Duration max_redeploy_delay = std::chrono::minutes(30);  // maxRedeployDelay
 };
 
+struct CommunicationConfig {                 // stateSeeking.pollingHours, .downtime, .timeZone (new)
+  std::optional<DailyWindow> polling_hours;  // polls and reports only inside; none: any time
+  std::vector<DailyWindow> downtimes;        // no WFM traffic at all inside
+  bool utc = false;                          // timeZone: UTC; default: the device's local time
+};
+
 struct DeploymentsConfig {                              // deployments (new)
   Duration max_retry_delay = std::chrono::minutes(15);  // maxRetryDelay: longest wait between two attempts
 };
@@ -140,6 +147,7 @@ struct AgentConfig {
   DeviceIdentityConfig identity;
   WfmConfig wfm;
   Duration state_seeking_interval = std::chrono::seconds(15);  // stateSeeking.interval
+  CommunicationConfig communication;
   std::vector<RuntimeConfig> runtimes;
   MonitoringConfig monitoring;
   DeploymentsConfig deployments;

@@ -84,9 +84,54 @@ std::optional<IdentityType> read_identity(ConfigWalker& walker, const MapFields&
   return type;
 }
 
-void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& interval) {
-  const auto section = walker.child_map(root, "stateSeeking", {"interval"});
+namespace {
+
+std::optional<DailyWindow> read_window(ConfigWalker& walker, const Field& field) {
+  const auto text = walker.non_empty_text(field);
+  if (!text) return std::nullopt;
+  auto window = parse_daily_window(*text);
+  if (!window) {
+    walker.sink().problem(field, window.error().message);
+    return std::nullopt;
+  }
+  return *window;
+}
+
+// Polling hours and downtime windows (checklist 4 and 5): when the agent may talk to the WFM.
+void read_communication(ConfigWalker& walker, const MapFields& section, CommunicationConfig& communication) {
+  if (const auto hours = section.find("pollingHours"))
+    communication.polling_hours = read_window(walker, *hours);
+  if (const auto downtime = section.find("downtime")) {
+    if (downtime->node.IsSequence()) {
+      if (const auto items = walker.sequence(*downtime))
+        for (const Field& item : *items)
+          if (auto window = read_window(walker, item)) communication.downtimes.push_back(*window);
+    } else if (auto window = read_window(walker, *downtime)) {
+      communication.downtimes.push_back(*window);
+    }
+  }
+  if (const auto zone = section.find("timeZone")) {
+    const auto text = walker.non_empty_text(*zone);
+    if (text && *text == "UTC") {
+      communication.utc = true;
+    } else if (text && *text != "local") {
+      walker.sink().problem(*zone, "local or UTC, got " + quote_value(*text));
+    }
+  }
+  CommunicationPolicy policy{communication.polling_hours, communication.downtimes, nullptr};
+  if (policy.restricted() && !policy.ever_open())
+    walker.sink().problem(section.self(),
+                          "pollingHours and downtime leave no minute of the day to talk to the WFM");
+}
+
+}  // namespace
+
+void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& interval,
+                        CommunicationConfig& communication) {
+  const auto section =
+      walker.child_map(root, "stateSeeking", {"interval", "pollingHours", "downtime", "timeZone"});
   if (!section) return;
+  read_communication(walker, *section, communication);
   const auto field = section->find("interval");
   if (!field) return;
   const auto value = walker.parsed<Duration>(*field, parse_duration);

@@ -22,7 +22,7 @@ void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by
   read_database(walker, root, config.data_dir);
   const auto identity_type = read_identity(walker, root, config.identity);
   read_wfm(walker, root, WfmSectionContext{identity_type, readable_by_others}, config.wfm);
-  read_state_seeking(walker, root, config.state_seeking_interval);
+  read_state_seeking(walker, root, config.state_seeking_interval, config.communication);
   read_runtimes(walker, root, config.runtimes);
   read_monitoring(walker, root, config.monitoring);
   read_deployments(walker, root, config.deployments);

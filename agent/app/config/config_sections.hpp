@@ -20,7 +20,8 @@ void read_database(ConfigWalker& walker, const MapFields& root, std::string& dat
 // Returns the identity type when it could be read: the request signer's key checks depend on it.
 std::optional<IdentityType> read_identity(ConfigWalker& walker, const MapFields& root,
                                           DeviceIdentityConfig& identity);
-void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& interval);
+void read_state_seeking(ConfigWalker& walker, const MapFields& root, Duration& interval,
+                        CommunicationConfig& communication);
 void read_capabilities(ConfigWalker& walker, const MapFields& root, CapabilitiesConfig& capabilities);
 void read_runtimes(ConfigWalker& walker, const MapFields& root, std::vector<RuntimeConfig>& runtimes);
 void read_monitoring(ConfigWalker& walker, const MapFields& root, MonitoringConfig& monitoring);

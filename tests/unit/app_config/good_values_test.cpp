@@ -47,6 +47,24 @@ TEST_CASE("stateSeeking.interval: seconds or durations from 100ms to 24h, 15s by
   CHECK(loaded(fixture, "stateSeeking:\n  interval: 15\n", "").state_seeking_interval == 15s);
 }
 
+TEST_CASE("stateSeeking: polling hours, downtime windows (one or a list) and the time zone they are in") {
+  const ConfigFixture fixture;
+  const AgentConfig none = loaded(fixture, "interval: 15", "interval: 15");
+  CHECK_FALSE(none.communication.polling_hours.has_value());
+  CHECK(none.communication.downtimes.empty());
+  CHECK_FALSE(none.communication.utc);
+  const AgentConfig set =
+      loaded(fixture, "interval: 15",
+             "interval: 15\n  pollingHours: \"06:00-22:00\"\n  downtime: [\"12:00-12:30\", "
+             "\"23:30-00:30\"]\n  timeZone: UTC");
+  CHECK(set.communication.polling_hours == DailyWindow{360, 1320});
+  CHECK(set.communication.downtimes == std::vector<DailyWindow>{{720, 750}, {1410, 30}});
+  CHECK(set.communication.utc);
+  CHECK(
+      loaded(fixture, "interval: 15", "interval: 15\n  downtime: \"02:00-03:00\"").communication.downtimes ==
+      std::vector<DailyWindow>{{120, 180}});
+}
+
 TEST_CASE("wfm.sbiUrl keeps its path prefix without a trailing slash") {
   const ConfigFixture fixture;
   const auto url = [&](std::string_view value) {
@@ -264,7 +282,8 @@ TEST_CASE("deployments.maxRetryDelay: the longest wait between two attempts, 15m
   const ConfigFixture fixture;
   const std::string_view anchor = "capabilities:";
   CHECK(loaded(fixture, anchor, anchor).deployments.max_retry_delay == 15min);
-  CHECK(loaded(fixture, anchor, "deployments:\n  maxRetryDelay: 1h\ncapabilities:").deployments.max_retry_delay == 1h);
+  CHECK(loaded(fixture, anchor, "deployments:\n  maxRetryDelay: 1h\ncapabilities:")
+            .deployments.max_retry_delay == 1h);
 }
 
 TEST_CASE("runtimes: docker.removeVolumes and kubernetes.helmPath, new keys with safe defaults") {
