@@ -84,14 +84,13 @@ void DesiredStateSync::fetch_bundle() {
                                "bundle file '" + entry.name + "' is not any deployment the manifest lists"));
           by_digest[entry_digest] = &entry.content;
         }
-        for (const auto& ref : cycle_->changed) {
-          const auto found = by_digest.find(ref.digest);
-          if (found == by_digest.end())
+        // Exactly the manifest's deployments (checklist 64), the unchanged ones too.
+        for (const auto& ref : cycle_->manifest.deployments)
+          if (!by_digest.count(ref.digest))
             return finish(
                 security_error("sync.bundle_mismatch",
                                "the bundle lacks deployment " + ref.deployment_id + " (" + ref.digest + ")"));
-          cycle_->yamls[ref.deployment_id] = *found->second;
-        }
+        for (const auto& ref : cycle_->changed) cycle_->yamls[ref.deployment_id] = *by_digest.at(ref.digest);
         commit_plan();
       }));
 }
