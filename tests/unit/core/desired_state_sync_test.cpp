@@ -104,10 +104,9 @@ struct Rig {
   }
 };
 
-std::vector<fake::TarEntry> files_of(const Rig& rig, const std::vector<std::string>& ids) {
+std::vector<fake::TarEntry> files_of(const std::vector<std::string>& ids) {
   std::vector<fake::TarEntry> files;
   for (const auto& id : ids) files.emplace_back(id + ".yaml", deployment_yaml(id));
-  (void)rig;
   return files;
 }
 
@@ -117,7 +116,7 @@ TEST_CASE("the first sync takes the bundle; a small change later takes only the 
   Rig rig;
   rig.add("d-1");
   rig.add("d-2");
-  rig.bundle(files_of(rig, {"d-1", "d-2"}));
+  rig.bundle(files_of({"d-1", "d-2"}));
   REQUIRE(rig.take_in(2).ok());
   CHECK(rig.wfm.fetched.size() == 1);
   CHECK(rig.fetched_bundle());
@@ -127,7 +126,7 @@ TEST_CASE("the first sync takes the bundle; a small change later takes only the 
 
   rig.wfm.fetched.clear();
   rig.add("d-3");
-  rig.bundle(files_of(rig, {"d-1", "d-2", "d-3"}));
+  rig.bundle(files_of({"d-1", "d-2", "d-3"}));
   REQUIRE(rig.take_in(3).ok());
   CHECK(rig.wfm.fetched == std::vector<std::string>{rig.manifest.deployments[2].url});
   CHECK(rig.state.get().deployments.count("d-3") == 1);
@@ -152,10 +151,10 @@ TEST_CASE("a bundle whose files are not exactly the manifest's deployments is sy
   rig.add("d-1");
   rig.add("d-2");
   SECTION("a file no deployment lists") {
-    rig.bundle(files_of(rig, {"d-1", "d-2", "d-9"}));
+    rig.bundle(files_of({"d-1", "d-2", "d-9"}));
   }
   SECTION("a listed deployment missing") {
-    rig.bundle(files_of(rig, {"d-1"}));
+    rig.bundle(files_of({"d-1"}));
   }
   const Status taken = rig.take_in(2);
   REQUIRE_FALSE(taken.ok());
@@ -169,11 +168,11 @@ TEST_CASE("a bundle that lacks an unchanged deployment is refused too: its set m
   Rig rig;
   rig.add("d-1");
   rig.add("d-2");
-  rig.bundle(files_of(rig, {"d-1", "d-2"}));
+  rig.bundle(files_of({"d-1", "d-2"}));
   REQUIRE(rig.take_in(2).ok());
   // Three new deployments (the bundle route), and the bundle leaves out the unchanged d-1.
   for (const std::string id : {"d-3", "d-4", "d-5"}) rig.add(id);
-  rig.bundle(files_of(rig, {"d-2", "d-3", "d-4", "d-5"}));
+  rig.bundle(files_of({"d-2", "d-3", "d-4", "d-5"}));
   const Status taken = rig.take_in(3);
   REQUIRE_FALSE(taken.ok());
   CHECK(taken.error().code == "sync.bundle_mismatch");
