@@ -100,14 +100,20 @@ void Onboarding::onboard() {
     if (!client_id) {
       const Error& error = client_id.error();
       if (is_refusal(error)) {
-        logger_.fatal("onboarding refused", {{"status", std::to_string(error.http_status)},
-                                             {"reason", refusal_advice(error.http_status)},
-                                             {"error", error.message}});
+        const std::string advice = error.http_status == 409 && answer_lost_
+                                       ? "the WFM onboarded this device on an earlier attempt whose answer "
+                                         "(the clientId) was lost on the "
+                                         "way back; have the operator remove that registration in the WFM, "
+                                         "then start the agent again"
+                                       : refusal_advice(error.http_status);
+        logger_.fatal(
+            "onboarding refused",
+            {{"status", std::to_string(error.http_status)}, {"reason", advice}, {"error", error.message}});
         Error refused = error;
-        refused.message =
-            "onboarding refused: " + refusal_advice(error.http_status) + " (" + error.message + ")";
+        refused.message = "onboarding refused: " + advice + " (" + error.message + ")";
         return finish(refused);
       }
+      if (error.http_status == 0) answer_lost_ = true;
       return retry_later(error, &Onboarding::onboard);
     }
     received_client_id_ = *client_id;

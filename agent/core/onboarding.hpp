@@ -52,6 +52,9 @@ class Onboarding {
   std::string received_client_id_;
   std::optional<Executor::TimerId> retry_timer_;
   bool in_flight_ = false;
+  // An earlier onboarding request of this run got no answer: the WFM may have onboarded the device and
+  // its 201 been lost on the way back.
+  bool answer_lost_ = false;
   bool stopped_ = false;
   Lifetime lifetime_;
 };

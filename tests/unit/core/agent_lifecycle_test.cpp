@@ -112,6 +112,26 @@ TEST_CASE("onboarding refused with 400, 401, 403 or 409 stops the agent after on
   }
 }
 
+TEST_CASE("onboarding whose 201 was lost: the retry gets 409, and the agent stops saying what to do") {
+  World world;
+  int attempts = 0;
+  world.wfm.on_onboard = [&]() -> Result<std::string> {
+    if (++attempts == 1) return retryable_error("http.connection_lost", "connection lost (reset by peer)");
+    return http_error(409);
+  };
+  world.start();
+  world.executor.run_for(24h);
+  CHECK(world.wfm.count("onboard") == 2);
+  REQUIRE(world.fatal.has_value());
+  CHECK(world.fatal->http_status == 409);
+  CHECK_THAT(world.fatal->message, Catch::Contains("earlier attempt whose answer (the clientId) was lost"));
+  CHECK_THAT(world.fatal->message, Catch::Contains("remove that registration"));
+  std::size_t fatal_lines = 0;
+  for (const auto& record : world.logs.records()) fatal_lines += record.level == LogLevel::fatal ? 1 : 0;
+  CHECK(fatal_lines == 2);  // "onboarding refused" with the advice, then "agent stopped"
+  CHECK(world.agent->phase() == AgentPhase::failed);
+}
+
 TEST_CASE("onboarding retries transient failures with growing delays and honours Retry-After") {
   World world;
   int attempts = 0;
