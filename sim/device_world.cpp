@@ -129,12 +129,17 @@ void DeviceWorld::start_agent() {
   settings.reconcile = options_.reconcile;
   settings.monitor = options_.monitor;
   settings.communication = options_.communication;
-  process->agent = std::make_unique<Agent>(
-      AgentPorts{
-          executor_, random_, filesystem_, *process->wfm, {&compose_, &helm_}, log_, options_.log_level},
-      settings);
+  process->agent = std::make_unique<Agent>(AgentPorts{executor_, random_, filesystem_, *process->wfm,
+                                                      configured_runtimes(), log_, options_.log_level},
+                                           settings);
   process_ = std::move(process);
   process_->agent->start([this](const Error& error) { fatal_error_ = error; });
+}
+
+std::vector<WorkloadRuntime*> DeviceWorld::configured_runtimes() {
+  std::vector<WorkloadRuntime*> runtimes;
+  for (const std::string& type : options_.runtimes) runtimes.push_back(type == "helm" ? &helm_ : &compose_);
+  return runtimes;
 }
 
 void DeviceWorld::kill_agent() {

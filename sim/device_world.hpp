@@ -33,7 +33,8 @@ struct DeviceWorldOptions {
   fake::FakeRuntimeOptions runtime;
   ReconcilerSettings reconcile;
   MonitorSettings monitor;
-  CommunicationPolicy communication;  // in UTC: the simulated device's clock is on UTC
+  CommunicationPolicy communication;                     // in UTC: the simulated device's clock is on UTC
+  std::vector<std::string> runtimes{"compose", "helm"};  // the runtimes this device has
 };
 
 class DeviceWorld {
@@ -68,6 +69,7 @@ class DeviceWorld {
   std::size_t agent_starts() const { return agent_starts_; }
 
  private:
+  std::vector<WorkloadRuntime*> configured_runtimes();
   struct AgentProcess;
 
   HttpResponse serve(const HttpRequest& request);

@@ -88,7 +88,18 @@ Scenario parse(const Reader& read, const YAML::Node& root) {
   if (root["seed"]) scenario.world.seed = read.count(root["seed"], "seed");
   if (root["duration"]) scenario.duration = read.duration(root["duration"], "duration");
   if (const auto agent = root["agent"]) {
-    read.only_keys(agent, "agent", {"pollInterval", "logLevel", "signRequests", "pollingHours", "downtime"});
+    read.only_keys(agent, "agent",
+                   {"pollInterval", "logLevel", "signRequests", "pollingHours", "downtime", "runtimes"});
+    if (const auto runtimes = agent["runtimes"]) {
+      if (!runtimes.IsSequence()) read.fail(runtimes, "agent.runtimes", "expected a list of compose, helm");
+      scenario.world.runtimes.clear();
+      for (std::size_t i = 0; i < runtimes.size(); ++i) {
+        const std::string type = read.text(runtimes[i], "agent.runtimes[" + std::to_string(i) + "]");
+        if (type != "compose" && type != "helm")
+          read.fail(runtimes[i], "agent.runtimes[" + std::to_string(i) + "]", "compose or helm");
+        scenario.world.runtimes.push_back(type);
+      }
+    }
     if (agent["pollingHours"])
       scenario.world.communication.polling_hours =
           read_window(read, agent["pollingHours"], "agent.pollingHours");
