@@ -15,4 +15,11 @@ bash ci/docker.sh
 bash ci/build.sh build-asan --sanitize
 bash ci/build.sh build --asan-dir build-asan
 cd build
-ctest --output-on-failure --timeout 900 "$@"
+# Parallel: the tests take free ports and their own temporary directories and Docker projects.
+# The ten slowest tests are printed at the end, so the next slowdown is seen.
+status=0
+ctest --output-on-failure --timeout 900 -j3 "$@" | tee ctest-output.txt || status=$?
+echo "slowest tests:"
+grep -E '^ *[0-9]+/[0-9]+ Test +#' ctest-output.txt | sed -E 's/.*Test +#[0-9]+: (.*[^ .]) \.+.* ([0-9.]+) sec$/\2 s  \1/' |
+  sort -rn | head -10 || true
+exit "$status"
