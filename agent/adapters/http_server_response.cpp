@@ -34,16 +34,6 @@ std::string imf_fixdate(std::time_t now) {
   return text;
 }
 
-// RFC 9110 token characters: a field name with anything else is not sent.
-bool is_token(std::string_view name) {
-  if (name.empty()) return false;
-  for (const char c : name) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
 // A CR or LF in a value would end the field early (response splitting); like Go, they become spaces.
 std::string field_value(std::string_view value) {
   std::string out(value);
@@ -88,7 +78,7 @@ std::string frame_response(const HttpResponse& response, const ResponseFraming& 
   std::string out = "HTTP/1.1 " + std::to_string(status) + " " + reason_phrase(status) + "\r\n";
   bool has_date = false;
   for (const HttpHeader& field : response.headers) {
-    if (is_framing_field(field.name) || !is_token(field.name)) continue;
+    if (is_framing_field(field.name) || !is_http_token(field.name)) continue;
     // RFC 9110 15.4.5: a 304 is metadata of a representation the client has; Go drops its Content-Type.
     if (status == 304 && iequals(field.name, "Content-Type")) continue;
     if (iequals(field.name, "Date")) has_date = true;

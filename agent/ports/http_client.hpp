@@ -21,6 +21,16 @@ inline bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// RFC 9110 section 5.6.2: what a method or a header field name may be made of.
+inline bool is_http_token(std::string_view text) {
+  if (text.empty()) return false;
+  for (const char c : text) {
+    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
+    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
+  }
+  return true;
+}
+
 struct HttpHeader {
   std::string name;
   std::string value;

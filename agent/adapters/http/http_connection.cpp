@@ -196,7 +196,8 @@ void HttpConnection::write_request() {
     if (count == -1)
       return await(wants_write_ ? EventLoop::Readiness::writable : EventLoop::Readiness::readable,
                    &HttpConnection::write_request);
-    if (count < 0)
+    if (count == 0) io_error_ = "closed by the server";  // a TLS close_notify: nothing more goes out
+    if (count <= 0)
       return fail_exchange(
           retryable_error("http.connection_lost", "connection lost while sending: " + io_error_));
     written_ += static_cast<std::size_t>(count);
@@ -271,20 +272,18 @@ bool HttpConnection::still_open() {
   return only_handshake_messages;
 }
 
-long HttpConnection::read_some(char* buffer, std::size_t size) {
-  wants_write_ = false;
-  if (tls_ == nullptr) {
-    const ssize_t count = ::recv(fd_, buffer, size, 0);
-    if (count >= 0) return count;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return -1;
-    io_error_ = errno_text(errno);
-    return -2;
-  }
-  ERR_clear_error();
-  std::size_t count = 0;
-  if (SSL_read_ex(tls_, buffer, size, &count) == 1) return static_cast<long>(count);
+long HttpConnection::socket_outcome(ssize_t count) {
+  if (count >= 0) return count;
+  if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return -1;
+  io_error_ = errno_text(errno);
+  return -2;
+}
+
+long HttpConnection::tls_outcome(bool done, std::size_t count) {
+  if (done) return static_cast<long>(count);
   switch (SSL_get_error(tls_, 0)) {
     case SSL_ERROR_WANT_READ:
+      wants_write_ = false;
       return -1;
     case SSL_ERROR_WANT_WRITE:
       wants_write_ = true;
@@ -300,31 +299,22 @@ long HttpConnection::read_some(char* buffer, std::size_t size) {
   }
 }
 
-long HttpConnection::write_some(const char* data, std::size_t size) {
-  wants_write_ = true;
-  if (tls_ == nullptr) {
-    const ssize_t count = ::send(fd_, data, size, MSG_NOSIGNAL);
-    if (count >= 0) return count;
-    if (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) return -1;
-    io_error_ = errno_text(errno);
-    return -2;
-  }
+long HttpConnection::read_some(char* buffer, std::size_t size) {
+  wants_write_ = false;
+  if (tls_ == nullptr) return socket_outcome(::recv(fd_, buffer, size, 0));
   ERR_clear_error();
   std::size_t count = 0;
-  if (SSL_write_ex(tls_, data, size, &count) == 1) return static_cast<long>(count);
-  switch (SSL_get_error(tls_, 0)) {
-    case SSL_ERROR_WANT_WRITE:
-      return -1;
-    case SSL_ERROR_WANT_READ:
-      wants_write_ = false;
-      return -1;
-    case SSL_ERROR_SYSCALL:
-      io_error_ = ERR_peek_error() == 0 ? errno_text(errno) : take_openssl_errors();
-      return -2;
-    default:
-      io_error_ = "TLS: " + take_openssl_errors();
-      return -2;
-  }
+  const bool done = SSL_read_ex(tls_, buffer, size, &count) == 1;
+  return tls_outcome(done, count);
+}
+
+long HttpConnection::write_some(const char* data, std::size_t size) {
+  wants_write_ = true;
+  if (tls_ == nullptr) return socket_outcome(::send(fd_, data, size, MSG_NOSIGNAL));
+  ERR_clear_error();
+  std::size_t count = 0;
+  const bool done = SSL_write_ex(tls_, data, size, &count) == 1;
+  return tls_outcome(done, count);
 }
 
 }  // namespace margo

@@ -5,6 +5,7 @@
 // dropped at any point; once closed or destroyed, none of its callbacks runs.
 
 #include <openssl/ssl.h>
+#include <sys/types.h>
 
 #include <functional>
 #include <memory>
@@ -73,6 +74,8 @@ class HttpConnection : public std::enable_shared_from_this<HttpConnection> {
   // -2 failed (see io_error_).
   long read_some(char* buffer, std::size_t size);
   long write_some(const char* data, std::size_t size);
+  long socket_outcome(ssize_t count);
+  long tls_outcome(bool done, std::size_t count);
 
   EventLoop& loop_;
   const TlsContext tls_context_;

@@ -5,15 +5,6 @@
 namespace margo {
 namespace {
 
-bool is_token(std::string_view text) {
-  if (text.empty()) return false;
-  for (const char c : text) {
-    const bool alnum = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-    if (!alnum && std::string_view("!#$%&'*+-.^_`|~").find(c) == std::string_view::npos) return false;
-  }
-  return true;
-}
-
 bool is_field_value(std::string_view text) {
   return text.find_first_of(std::string_view("\r\n\0", 3)) == std::string_view::npos;
 }
@@ -29,7 +20,7 @@ Result<std::string> write_request(const HttpRequest& request, const Url& url, co
     return permanent_error("http.bad_request",
                            request.method.substr(0, 16) + " " + url.without_query() + ": " + reason);
   };
-  if (!is_token(request.method)) return refuse("the method is not a token");
+  if (!is_http_token(request.method)) return refuse("the method is not a token");
   std::string wire;
   wire.reserve(256 + request.body.size());
   wire += request.method + " " + url.target + " HTTP/1.1\r\n";
@@ -38,7 +29,8 @@ Result<std::string> write_request(const HttpRequest& request, const Url& url, co
   };
   if (!request.headers.has("Host")) add("Host", url.authority);
   for (const HttpHeader& field : request.headers) {
-    if (!is_token(field.name)) return refuse("header name '" + field.name.substr(0, 40) + "' is not a token");
+    if (!is_http_token(field.name))
+      return refuse("header name '" + field.name.substr(0, 40) + "' is not a token");
     if (!is_field_value(field.value)) return refuse("header '" + field.name + "' holds CR, LF or NUL");
     if (iequals(field.name, "Content-Length") || iequals(field.name, "Transfer-Encoding")) continue;
     add(field.name, field.value);
