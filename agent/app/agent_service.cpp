@@ -26,6 +26,7 @@ namespace {
 
 constexpr std::size_t kWorkerThreads = 2;
 constexpr Duration kStopGrace = std::chrono::seconds(10);
+constexpr Duration kPlainHttpReminder = std::chrono::hours(1);
 
 // The device's local time minus UTC at a moment, from the system time zone (TZ, /etc/localtime);
 // daylight saving included.
@@ -50,6 +51,15 @@ AgentSettings agent_settings(const AgentConfig& config) {
   settings.communication.downtimes = config.communication.downtimes;
   if (!config.communication.utc) settings.communication.utc_offset = local_utc_offset;
   return settings;
+}
+
+// Plain HTTP is allowed (the config switched tlsHelper off); the log says so at start and every hour,
+// so nobody forgets that a device runs unencrypted.
+void remind_plain_http(EventLoop& loop, const Logger& log, const std::string& sbi_url) {
+  log.warn(
+      "traffic to the WFM is unencrypted: plain HTTP, tlsHelper disabled (use only in a trusted network)",
+      {{"sbiUrl", sbi_url}});
+  loop.schedule_after(kPlainHttpReminder, [&loop, &log, sbi_url] { remind_plain_http(loop, log, sbi_url); });
 }
 
 }  // namespace
@@ -95,6 +105,7 @@ int run_agent_service(const AgentConfig& config) {
   http_options.connect_timeout = config.wfm.timeouts.connect;
   http_options.read_timeout = config.wfm.timeouts.read;
   http_options.user_agent = "margo-agent/" MARGO_VERSION;
+  http_options.allow_plain_http = config.wfm.plain_http();
   auto http = HttpsClient::create(loop, workers, http_options);
   if (!http) {
     log.fatal("HTTPS client unusable", {{"error", http.error().message}});
@@ -165,6 +176,7 @@ int run_agent_service(const AgentConfig& config) {
                                     {"config", config.source_file},
                                     {"sbiUrl", config.wfm.sbi_url},
                                     {"certificate", identity->certificate_path}});
+  if (config.wfm.plain_http()) remind_plain_http(loop, log, config.wfm.sbi_url);
   loop.post([&] {
     agent.start([&](const Error&) {
       exit_code = kExitFatal;

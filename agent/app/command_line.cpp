@@ -1,5 +1,7 @@
 #include "agent/app/command_line.hpp"
 
+#include <sys/stat.h>
+
 #include <iostream>
 
 #include "agent/app/agent_service.hpp"
@@ -10,7 +12,13 @@
 namespace margo {
 namespace {
 
-constexpr const char* kDefaultConfig = "/etc/margo-agent/config.yaml";
+constexpr const char* kWorkingDirectoryConfig = "config/config.yaml";
+constexpr const char* kSystemConfig = "/etc/margo-agent/config.yaml";
+
+bool is_file(const std::string& path) {
+  struct stat status {};
+  return ::stat(path.c_str(), &status) == 0 && S_ISREG(status.st_mode);
+}
 
 bool is_command(const std::string& word) {
   return word == "run" || word == "validate" || word == "state" || word == "reset-version" || word == "retry";
@@ -19,7 +27,7 @@ bool is_command(const std::string& word) {
 }  // namespace
 
 std::string usage_text() {
-  return "usage: margo-agent [COMMAND [ID]] --config FILE\n"
+  return "usage: margo-agent [COMMAND [ID]] [--config FILE]\n"
          "\n"
          "The Margo device agent: onboards with the Workload Fleet Manager, reports capabilities,\n"
          "polls the desired state and keeps the workloads in line with it.\n"
@@ -36,8 +44,8 @@ std::string usage_text() {
          "                  be stopped\n"
          "\n"
          "options:\n"
-         "  --config FILE   the config file (also -config FILE, --config=FILE); default " +
-         std::string(kDefaultConfig) +
+         "  --config FILE   the config file (also -config FILE, --config=FILE); default ./" +
+         std::string(kWorkingDirectoryConfig) + " when it exists, else " + kSystemConfig +
          "\n"
          "  --help          this text\n"
          "  --version       the version\n"
@@ -59,9 +67,11 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
         line.errors.push_back(word + " needs a file");
       } else {
         line.config_path = arguments[++i];
+        if (line.config_path.empty()) line.errors.push_back(word + " needs a file");
       }
     } else if (word.rfind("--config=", 0) == 0 || word.rfind("-config=", 0) == 0) {
       line.config_path = word.substr(word.find('=') + 1);
+      if (line.config_path.empty()) line.errors.push_back(word + " needs a file");
     } else if (!command_seen && is_command(word)) {
       line.command = word;
       command_seen = true;
@@ -73,12 +83,16 @@ CommandLine parse_command_line(const std::vector<std::string>& arguments) {
   }
   if (line.command == "retry" && line.deployment_id.empty())
     line.errors.push_back("retry needs a deployment id");
-  if (line.config_path.empty()) line.config_path = kDefaultConfig;
   return line;
 }
 
+std::string default_config_path(const std::function<bool(const std::string&)>& exists) {
+  return exists(kWorkingDirectoryConfig) ? kWorkingDirectoryConfig : kSystemConfig;
+}
+
 int run_command_line(const std::vector<std::string>& arguments) {
-  const CommandLine line = parse_command_line(arguments);
+  CommandLine line = parse_command_line(arguments);
+  if (line.config_path.empty()) line.config_path = default_config_path(is_file);
   if (line.help) {
     std::cout << usage_text();
     return kExitOk;

@@ -8,7 +8,10 @@
 //   margo-agent retry DEPLOYMENT_ID --config FILE  unblock a deployment that failed for good (the agent
 //                                                  must be stopped)
 //   margo-agent --help | --version
+// Without --config: ./config/config.yaml when it exists (as the Go client's ./agent reads it), else
+// /etc/margo-agent/config.yaml.
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -16,7 +19,7 @@ namespace margo {
 
 struct CommandLine {
   std::string command = "run";
-  std::string config_path;
+  std::string config_path;    // empty when --config was not given
   std::string deployment_id;  // retry's operand
   bool help = false;
   bool version = false;
@@ -24,6 +27,8 @@ struct CommandLine {
 };
 
 CommandLine parse_command_line(const std::vector<std::string>& arguments);
+// The config file read when none is given; `exists` says whether a path names a file.
+std::string default_config_path(const std::function<bool(const std::string&)>& exists);
 std::string usage_text();
 
 // Runs the command; returns the process exit code.

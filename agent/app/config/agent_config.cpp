@@ -109,7 +109,7 @@ std::string to_string(const AgentConfig& config) {
   out << "source: " << config.source_file << "\n"
       << "logging: {level: " << to_string(config.logging.level)
       << ", format: " << to_string(config.logging.format) << "}\n"
-      << "database.dataDir: " << config.data_dir << "\n"
+      << "database.dataDir: " << config.data_dir << (config.data_dir_is_default ? " (default)" : "") << "\n"
       << "deviceRootIdentity: {identityType: " << to_string(config.identity.type)
       << ", pubCertPath: " << config.identity.certificate_path
       << ", randomValue: " << config.identity.random_common_name << "}\n"

@@ -88,11 +88,12 @@ struct WfmTimeoutsConfig {                      // timeouts (new)
 };
 
 struct WfmConfig {
-  std::string sbi_url;  // https://host[:port][/prefix], no trailing slash
+  std::string sbi_url;  // https://host[:port][/prefix] (or http:// with tlsHelper off), no trailing slash
   RequestSignerConfig request_signer;
   AuthHelperConfig auth_helper;
   TlsHelperConfig tls_helper;
   WfmTimeoutsConfig timeouts;
+  bool plain_http() const { return sbi_url.starts_with("http://"); }
 };
 
 struct KubernetesRuntimeConfig {
@@ -143,7 +144,8 @@ struct CapabilitiesConfig {
 struct AgentConfig {
   std::string source_file;  // the config file this came from, as given
   LoggingConfig logging;
-  std::string data_dir;  // database.dataDir
+  std::string data_dir;              // database.dataDir
+  bool data_dir_is_default = false;  // the file names none: the default of data_directory.hpp
   DeviceIdentityConfig identity;
   WfmConfig wfm;
   Duration state_seeking_interval = std::chrono::seconds(15);  // stateSeeking.interval

@@ -23,15 +23,23 @@ void read_logging(ConfigWalker& walker, const MapFields& root, LoggingConfig& lo
   }
 }
 
-void read_database(ConfigWalker& walker, const MapFields& root, std::string& data_dir) {
+void read_database(ConfigWalker& walker, const MapFields& root, const std::string& default_data_dir,
+                   AgentConfig& config) {
   const auto section = walker.child_map(root, "database", {"dataDir"});
   if (!section) return;
+  if (!section->find("dataDir")) {
+    if (walker.sink().check(section->self(), check_directory_if_present(default_data_dir))) {
+      config.data_dir = default_data_dir;
+      config.data_dir_is_default = true;
+    }
+    return;
+  }
   const auto field = walker.required(*section, "dataDir");
   if (!field) return;
   // The agent creates a missing data directory; something else in its place is a mistake.
   if (auto path = walker.path(*field);
       path && walker.sink().check(*field, check_directory_if_present(*path))) {
-    data_dir = *path;
+    config.data_dir = *path;
   }
 }
 

@@ -1,9 +1,8 @@
 #include "agent/app/config/config_loader.hpp"
 
-#include <filesystem>
-
 #include "agent/app/config/config_sections.hpp"
 #include "agent/app/config/config_walker.hpp"
+#include "agent/app/config/data_directory.hpp"
 #include "agent/app/config/file_checks.hpp"
 #include "agent/app/config/yaml_document.hpp"
 
@@ -16,10 +15,11 @@ const std::vector<std::string_view> root_keys = {"logging",    "database",     "
                                                  "wfm",        "stateSeeking", "runtimes",
                                                  "monitoring", "deployments",  "capabilities"};
 
-void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by_others,
+void read_sections(ConfigWalker& walker, const MapFields& root, const ConfigParseOptions& options,
                    AgentConfig& config) {
+  const bool readable_by_others = options.readable_by_others;
   read_logging(walker, root, config.logging);
-  read_database(walker, root, config.data_dir);
+  read_database(walker, root, options.default_data_dir, config);
   const auto identity_type = read_identity(walker, root, config.identity);
   read_wfm(walker, root, WfmSectionContext{identity_type, readable_by_others}, config.wfm);
   read_state_seeking(walker, root, config.state_seeking_interval, config.communication);
@@ -29,10 +29,10 @@ void read_sections(ConfigWalker& walker, const MapFields& root, bool readable_by
   read_capabilities(walker, root, config.capabilities);
 }
 
-std::string working_directory() {
-  std::error_code error;
-  const auto directory = std::filesystem::current_path(error);
-  return error ? std::string("/") : directory.string();
+ConfigParseOptions options_here(std::string file_name, bool readable_by_others) {
+  const DataDirectoryEnvironment environment = current_data_directory_environment();
+  return ConfigParseOptions{std::move(file_name), environment.working_directory, readable_by_others,
+                            default_data_directory(environment)};
 }
 
 }  // namespace
@@ -47,7 +47,7 @@ ConfigLoad parse_config_with(std::string_view yaml, const ConfigParseOptions& op
     const Position start = position_of(document->Mark());
     try {
       if (const auto root = walker.map(Field{*document, "", start, start}, root_keys)) {
-        read_sections(walker, *root, options.readable_by_others, config);
+        read_sections(walker, *root, options, config);
       }
     } catch (const YAML::Exception& error) {
       sink.problem(position_of(error.mark), "", "unreadable YAML: " + error.msg);
@@ -60,7 +60,7 @@ ConfigLoad parse_config_with(std::string_view yaml, const ConfigParseOptions& op
 }
 
 ConfigLoad parse_config(std::string_view yaml, const std::string& file_name) {
-  return parse_config_with(yaml, ConfigParseOptions{file_name, working_directory(), false});
+  return parse_config_with(yaml, options_here(file_name, false));
 }
 
 ConfigLoad load_config_file(const std::string& path) {
@@ -73,7 +73,7 @@ ConfigLoad load_config_file(const std::string& path) {
   const auto readable = readable_by_group_or_others(path);
   // When the permissions cannot be read, assume the worst: inline secrets are refused.
   const bool readable_by_others = !readable || *readable;
-  return parse_config_with(*text, ConfigParseOptions{path, working_directory(), readable_by_others});
+  return parse_config_with(*text, options_here(path, readable_by_others));
 }
 
 }  // namespace margo

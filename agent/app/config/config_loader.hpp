@@ -1,7 +1,8 @@
 #pragma once
 // Loads config.yaml: every problem in one pass, each with its position; warnings kept apart.
 // Relative paths in the file are relative to the working directory (as in the Go client this agent
-// replaces) and come out absolute. Files the config names are checked on disk.
+// replaces) and come out absolute. Files the config names are checked on disk. Without database.dataDir
+// the data directory is the default of data_directory.hpp for this process's environment.
 
 #include <optional>
 #include <string>
@@ -30,6 +31,8 @@ struct ConfigParseOptions {
   std::string base_directory;  // relative paths are resolved against it; must be absolute
   // The config file can be read by group or others: an inline clientSecret is then refused.
   bool readable_by_others = false;
+  // Used when the file names no database.dataDir; must be absolute.
+  std::string default_data_dir;
 };
 
 // What load_config_file and parse_config use, with the working directory made explicit.

@@ -16,7 +16,9 @@ inline constexpr std::size_t max_capabilities_bytes = 1 << 20;
 inline constexpr std::size_t max_secret_bytes = 64 << 10;
 
 void read_logging(ConfigWalker& walker, const MapFields& root, LoggingConfig& logging);
-void read_database(ConfigWalker& walker, const MapFields& root, std::string& data_dir);
+// Without database.dataDir, `default_data_dir` (see data_directory.hpp).
+void read_database(ConfigWalker& walker, const MapFields& root, const std::string& default_data_dir,
+                   AgentConfig& config);
 // Returns the identity type when it could be read: the request signer's key checks depend on it.
 std::optional<IdentityType> read_identity(ConfigWalker& walker, const MapFields& root,
                                           DeviceIdentityConfig& identity);

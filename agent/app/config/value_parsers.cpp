@@ -255,14 +255,20 @@ Result<Duration> parse_duration(std::string_view text) {
   return to_duration(total, text);
 }
 
-Result<std::string> parse_https_url(std::string_view text) {
+namespace {
+
+Result<std::string> parse_url_allowing(std::string_view text, bool allow_http) {
   auto split = split_url(text);
   if (!split) return split.error();
-  if (split->scheme == "http") {
+  if (split->scheme == "http" && !allow_http) {
     return invalid("must be an https:// URL (http:// is refused: the WFM is reached over TLS)");
   }
-  if (split->scheme != "https") return invalid("must be an https:// URL, got " + quote_value(text));
-  if (split->authority.empty()) return invalid("must be an https:// URL with a host");
+  if (split->scheme != "https" && split->scheme != "http") {
+    return invalid(
+        std::string(allow_http ? "must be an https:// or http:// URL" : "must be an https:// URL") +
+        ", got " + quote_value(text));
+  }
+  if (split->authority.empty()) return invalid("must be a URL with a host");
   auto authority = parse_authority(split->authority);
   if (!authority) return authority.error();
   if (split->path.find_first_of("?#") != std::string_view::npos) {
@@ -271,9 +277,19 @@ Result<std::string> parse_https_url(std::string_view text) {
   if (!std::all_of(split->path.begin(), split->path.end(), is_url_path_char)) {
     return invalid("invalid character in the path " + quote_value(split->path));
   }
-  std::string url = "https://" + authority->host;
+  std::string url = split->scheme + "://" + authority->host;
   if (authority->port) url += ":" + std::to_string(*authority->port);
   return url + std::string(split->path);
+}
+
+}  // namespace
+
+Result<std::string> parse_https_url(std::string_view text) {
+  return parse_url_allowing(text, false);
+}
+
+Result<std::string> parse_web_url(std::string_view text) {
+  return parse_url_allowing(text, true);
 }
 
 Result<std::string> parse_docker_url(std::string_view text) {

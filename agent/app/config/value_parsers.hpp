@@ -33,6 +33,8 @@ Result<Duration> parse_duration(std::string_view text);
 // An absolute https:// URL with a host, an optional port and path, and no user information, query or
 // fragment. Returns it with scheme and host lowercased.
 Result<std::string> parse_https_url(std::string_view text);
+// The same, http:// allowed too.
+Result<std::string> parse_web_url(std::string_view text);
 // unix:///absolute/path, tcp://host:port or https://host:port.
 Result<std::string> parse_docker_url(std::string_view text);
 

@@ -151,13 +151,16 @@ void read_auth_helper(ConfigWalker& walker, const MapFields& plugins, bool confi
   read_client_secret(walker, *section, config_readable_by_others, auth);
 }
 
-void read_tls_helper(ConfigWalker& walker, const MapFields& plugins, TlsHelperConfig& tls) {
+void read_tls_helper(ConfigWalker& walker, const MapFields& plugins, bool plain_http, TlsHelperConfig& tls) {
   const auto section =
       walker.child_map(plugins, "tlsHelper", {"enabled", "caKeyRef", "fetchRootCa", "minVersion"});
   if (!section) return;
   tls.enabled = read_enabled(walker, *section, true);
   if (const auto fetch = section->find("fetchRootCa")) {
     if (auto value = walker.parsed<bool>(*fetch, parse_bool)) tls.fetch_root_ca = *value;
+    if (tls.fetch_root_ca && plain_http)
+      walker.sink().problem(*fetch,
+                            "needs an https:// sbiUrl: the root CA is fetched over the verified channel");
   }
   // Profile A asks for TLS 1.3 at least; 1.2 is an opt-in for WFMs behind older terminators.
   if (const auto minimum = section->find("minVersion")) {
@@ -174,7 +177,9 @@ void read_tls_helper(ConfigWalker& walker, const MapFields& plugins, TlsHelperCo
   const auto ca_field = reference_path(walker, *section, "caKeyRef");
   if (!tls.enabled) {
     if (ca_field) {
-      walker.sink().warning(*ca_field, "ignored: tlsHelper is disabled, the system trust store is used");
+      walker.sink().warning(*ca_field,
+                            plain_http ? "ignored: tlsHelper is disabled (plain HTTP)"
+                                       : "ignored: tlsHelper is disabled, the system trust store is used");
     }
     return;
   }
@@ -204,13 +209,29 @@ void read_timeouts(ConfigWalker& walker, const MapFields& wfm_section, WfmTimeou
   read("read", timeouts.read);
 }
 
+// Plain HTTP as the Go client documents it: only with tlsHelper switched off, which says the operator
+// chose it; the rule is the config's, whatever the address.
+void check_plain_http(ConfigWalker& walker, const Field& url, const TlsHelperConfig& tls) {
+  if (tls.enabled) {
+    walker.sink().problem(url,
+                          "http:// is plain, unencrypted HTTP while tlsHelper is enabled: use an https:// "
+                          "URL, or, for development in a trusted network only, set "
+                          "wfm.clientPlugins.tlsHelper.enabled: false to allow plain HTTP");
+    return;
+  }
+  walker.sink().warning(url,
+                        "plain HTTP: traffic to the WFM is not encrypted and the WFM is not "
+                        "authenticated (use only in a trusted network)");
+}
+
 }  // namespace
 
 void read_wfm(ConfigWalker& walker, const MapFields& root, const WfmSectionContext& context, WfmConfig& wfm) {
   const auto section = walker.child_map(root, "wfm", {"sbiUrl", "clientPlugins", "timeouts"});
   if (!section) return;
-  if (const auto url_field = walker.required(*section, "sbiUrl")) {
-    if (auto url = walker.parsed<std::string>(*url_field, parse_https_url)) {
+  const auto url_field = walker.required(*section, "sbiUrl");
+  if (url_field) {
+    if (auto url = walker.parsed<std::string>(*url_field, parse_web_url)) {
       while (url->back() == '/') url->pop_back();
       wfm.sbi_url = *url;
     }
@@ -221,7 +242,8 @@ void read_wfm(ConfigWalker& walker, const MapFields& root, const WfmSectionConte
   if (!plugins) return;
   read_request_signer(walker, *plugins, context.identity_type, wfm.request_signer);
   read_auth_helper(walker, *plugins, context.config_readable_by_others, wfm.auth_helper);
-  read_tls_helper(walker, *plugins, wfm.tls_helper);
+  read_tls_helper(walker, *plugins, wfm.plain_http(), wfm.tls_helper);
+  if (url_field && wfm.plain_http()) check_plain_http(walker, *url_field, wfm.tls_helper);
 }
 
 }  // namespace margo

@@ -6,6 +6,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <stdexcept>
 
 namespace margo::test {
@@ -72,14 +73,21 @@ AgentFixture::~AgentFixture() {
 }
 
 int AgentFixture::start_wfm(const std::vector<std::string>& extra_arguments) {
-  std::vector<std::string> argv = {kBin + "margo-wfm", "serve",
-                                   "--listen",         "127.0.0.1:0",
-                                   "--tls-cert",       keys("wfm-server.crt"),
-                                   "--tls-key",        keys("wfm-server.key")};
+  std::vector<std::string> argv = {"--tls-cert", keys("wfm-server.crt"), "--tls-key", keys("wfm-server.key")};
   argv.insert(argv.end(), extra_arguments.begin(), extra_arguments.end());
+  return launch_wfm(argv, "listening on https://127.0.0.1:");
+}
+
+int AgentFixture::start_plain_http_wfm() {
+  wfm_plain_http_ = true;
+  return launch_wfm({}, "listening on http://127.0.0.1:");
+}
+
+int AgentFixture::launch_wfm(const std::vector<std::string>& arguments, const std::string& marker) {
+  std::vector<std::string> argv = {kBin + "margo-wfm", "serve", "--listen", "127.0.0.1:0"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
   const std::string out = directory_ + "/wfm.out";
   wfm_ = std::make_unique<ChildProcess>(argv, out, directory_ + "/wfm.err");
-  const std::string marker = "listening on https://127.0.0.1:";
   if (!wait_for_text(out, marker, std::chrono::seconds(20)))
     throw std::runtime_error("margo-wfm did not start: " + read_text_file(directory_ + "/wfm.err"));
   const std::string text = read_text_file(out);
@@ -123,29 +131,53 @@ std::unique_ptr<ChildProcess> AgentFixture::start_agent(const std::string& confi
                                         directory_ + "/" + log_name + ".err");
 }
 
-std::pair<int, std::string> AgentFixture::run_agent_command(const std::vector<std::string>& arguments) {
+std::unique_ptr<ChildProcess> AgentFixture::start_agent_with(const std::vector<std::string>& arguments,
+                                                             const ChildSetup& setup,
+                                                             const std::string& log_name) {
+  std::vector<std::string> argv = {kBin + "margo-agent"};
+  argv.insert(argv.end(), arguments.begin(), arguments.end());
+  return std::make_unique<ChildProcess>(argv, directory_ + "/" + log_name + ".out",
+                                        directory_ + "/" + log_name + ".err", setup);
+}
+
+std::pair<int, std::string> AgentFixture::run_agent_command(const std::vector<std::string>& arguments,
+                                                            const ChildSetup& setup) {
   std::vector<std::string> argv = {kBin + "margo-agent"};
   argv.insert(argv.end(), arguments.begin(), arguments.end());
   const std::string base = directory_ + "/command-" + std::to_string(++run_counter_);
-  ChildProcess process(argv, base + ".out", base + ".err");
+  ChildProcess process(argv, base + ".out", base + ".err", setup);
   const int code = process.wait(std::chrono::seconds(30));
   return {code, read_text_file(base + ".out") + read_text_file(base + ".err")};
 }
 
-nlohmann::json AgentFixture::admin_get(const std::string& path) {
-  httplib::SSLClient client("127.0.0.1", wfm_port_);
-  client.set_ca_cert_path(keys("ca.crt").c_str());
+namespace {
+
+// The fake WFM's admin API, over whichever transport it serves.
+httplib::Result admin_call(bool plain_http, int port, const std::string& ca_file,
+                           const std::function<httplib::Result(httplib::ClientImpl&)>& call) {
+  if (plain_http) {
+    httplib::ClientImpl client("127.0.0.1", port);
+    return call(client);
+  }
+  httplib::SSLClient client("127.0.0.1", port);
+  client.set_ca_cert_path(ca_file.c_str());
   client.enable_server_certificate_verification(true);
-  auto response = client.Get(path.c_str());
+  return call(client);
+}
+
+}  // namespace
+
+nlohmann::json AgentFixture::admin_get(const std::string& path) {
+  auto response = admin_call(wfm_plain_http_, wfm_port_, keys("ca.crt"),
+                             [&](httplib::ClientImpl& client) { return client.Get(path.c_str()); });
   if (!response || response->status != 200) throw std::runtime_error("admin GET " + path + " failed");
   return nlohmann::json::parse(response->body);
 }
 
 void AgentFixture::admin_post(const std::string& path, const nlohmann::json& body) {
-  httplib::SSLClient client("127.0.0.1", wfm_port_);
-  client.set_ca_cert_path(keys("ca.crt").c_str());
-  client.enable_server_certificate_verification(true);
-  auto response = client.Post(path.c_str(), body.dump(), "application/json");
+  auto response = admin_call(wfm_plain_http_, wfm_port_, keys("ca.crt"), [&](httplib::ClientImpl& client) {
+    return client.Post(path.c_str(), body.dump(), "application/json");
+  });
   if (!response || response->status / 100 != 2) throw std::runtime_error("admin POST " + path + " failed");
 }
 

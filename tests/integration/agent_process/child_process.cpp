@@ -13,7 +13,7 @@
 namespace margo::test {
 
 ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::string& stdout_path,
-                           const std::string& stderr_path) {
+                           const std::string& stderr_path, const ChildSetup& setup) {
   pid_ = ::fork();
   if (pid_ < 0) throw std::runtime_error("fork failed");
   if (pid_ == 0) {
@@ -22,6 +22,8 @@ ChildProcess::ChildProcess(const std::vector<std::string>& argv, const std::stri
     if (out < 0 || err < 0) ::_exit(126);
     ::dup2(out, STDOUT_FILENO);
     ::dup2(err, STDERR_FILENO);
+    if (!setup.working_directory.empty() && ::chdir(setup.working_directory.c_str()) != 0) ::_exit(126);
+    for (const auto& [name, value] : setup.environment) ::setenv(name.c_str(), value.c_str(), 1);
     std::vector<char*> args;
     for (const auto& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));
     args.push_back(nullptr);

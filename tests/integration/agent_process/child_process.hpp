@@ -4,14 +4,21 @@
 
 #include <chrono>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace margo::test {
 
+// Where and with what a child starts, beyond the test's own working directory and environment.
+struct ChildSetup {
+  std::string working_directory;                                 // empty: the test's
+  std::vector<std::pair<std::string, std::string>> environment;  // set on top of the test's
+};
+
 class ChildProcess {
  public:
   ChildProcess(const std::vector<std::string>& argv, const std::string& stdout_path,
-               const std::string& stderr_path);
+               const std::string& stderr_path, const ChildSetup& setup = {});
   ~ChildProcess();
   ChildProcess(const ChildProcess&) = delete;
   ChildProcess& operator=(const ChildProcess&) = delete;

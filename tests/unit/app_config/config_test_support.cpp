@@ -54,7 +54,8 @@ ConfigFixture::ConfigFixture() {
 }
 
 ConfigLoad ConfigFixture::load(std::string_view yaml, bool readable_by_others) const {
-  return parse_config_with(yaml, ConfigParseOptions{"config.yaml", dir_.path(), readable_by_others});
+  return parse_config_with(yaml, ConfigParseOptions{"config.yaml", dir_.path(), readable_by_others,
+                                                    dir_.path() + "/default-data"});
 }
 
 std::string valid_config() {

@@ -43,7 +43,8 @@ class ConfigFixture {
  public:
   ConfigFixture();
   const TempDir& dir() const { return dir_; }
-  // Parses yaml as "config.yaml" with relative paths resolved against dir().
+  // Parses yaml as "config.yaml" with relative paths resolved against dir(); the default data
+  // directory is dir()/default-data.
   ConfigLoad load(std::string_view yaml, bool readable_by_others = false) const;
 
  private:

@@ -37,6 +37,54 @@ TEST_CASE("database.dataDir may not exist yet, and is made absolute") {
   CHECK(loaded(fixture, "dataDir: ./data", "dataDir: /var/lib/margo").data_dir == "/var/lib/margo");
 }
 
+TEST_CASE("without database.dataDir the default data directory is used, and validate says so") {
+  const ConfigFixture fixture;
+  for (const char* without : {"", "database:\n", "database:\n  dataDir:\n"}) {
+    INFO(without);
+    const AgentConfig config = loaded(fixture, "database:\n  dataDir: ./data\n", without);
+    CHECK(config.data_dir == fixture.dir().path() + "/default-data");
+    CHECK(config.data_dir_is_default);
+    CHECK(to_string(config).find("database.dataDir: " + config.data_dir + " (default)") != std::string::npos);
+  }
+  CHECK_FALSE(loaded(fixture, "dataDir: ./data", "dataDir: ./data").data_dir_is_default);
+}
+
+TEST_CASE("a file where the default data directory should be is a problem") {
+  const ConfigFixture fixture;
+  fixture.dir().write("default-data", "not a directory");
+  const ConfigLoad load = fixture.load(replaced(valid_config(), "database:\n  dataDir: ./data\n", ""));
+  CHECK(has_problem(load, "database", "not a directory"));
+}
+
+TEST_CASE("plain http:// to the WFM with tlsHelper disabled, as the Go client documents it") {
+  const ConfigFixture fixture;
+  const std::string plain =
+      replaced(replaced(valid_config(), "sbiUrl: https://wfm.example.com:8443/margo",
+                        "sbiUrl: http://wfm.example.com:8080/margo"),
+               "    tlsHelper:\n      enabled: true", "    tlsHelper:\n      enabled: false");
+  const ConfigLoad load = fixture.load(plain);
+  INFO(describe(load));
+  REQUIRE(load.config);
+  CHECK(load.config->wfm.sbi_url == "http://wfm.example.com:8080/margo");
+  CHECK(load.config->wfm.plain_http());
+  CHECK(load.config->wfm.request_signer.enabled);  // signing stays on
+  CHECK(has_warning(load, "wfm.sbiUrl", "traffic to the WFM is not encrypted"));
+  CHECK(has_warning(load, "wfm.clientPlugins.tlsHelper.caKeyRef.path", "ignored: tlsHelper is disabled"));
+
+  SECTION("the root CA cannot be fetched over plain HTTP") {
+    const ConfigLoad fetching =
+        fixture.load(replaced(plain, "      enabled: false\n      caKeyRef:",
+                              "      enabled: false\n      fetchRootCa: true\n      caKeyRef:"));
+    CHECK(has_problem(fetching, "wfm.clientPlugins.tlsHelper.fetchRootCa", "needs an https:// sbiUrl"));
+  }
+  SECTION("https:// with tlsHelper disabled stays TLS, verified against the system store") {
+    const ConfigLoad system_store = fixture.load(replaced(
+        valid_config(), "    tlsHelper:\n      enabled: true", "    tlsHelper:\n      enabled: false"));
+    REQUIRE(system_store.config);
+    CHECK_FALSE(system_store.config->wfm.plain_http());
+  }
+}
+
 TEST_CASE("stateSeeking.interval: seconds or durations from 100ms to 24h, 15s by default") {
   const ConfigFixture fixture;
   CHECK(loaded(fixture, "interval: 15", "interval: 0.1").state_seeking_interval == 100ms);

@@ -55,7 +55,7 @@ TEST_CASE("the shipped config/config.yaml loads without problems or warnings") {
   const std::string shipped = read_file(source_root + "/config/config.yaml");
 
   const ConfigLoad load =
-      parse_config_with(shipped, ConfigParseOptions{"config/config.yaml", dir.path(), true});
+      parse_config_with(shipped, ConfigParseOptions{"config/config.yaml", dir.path(), true, "/unused"});
 
   INFO(describe(load));
   REQUIRE(load.config);
@@ -95,6 +95,30 @@ TEST_CASE("load_config_file resolves the shipped config's relative paths against
   CHECK(load.config->data_dir == dir.path() + "/var/margo-agent");
 }
 
+TEST_CASE("config/go-client-example.yaml, the Go client's README example, loads with the default data dir") {
+  TempDir dir;
+  REQUIRE(generate_dev_keys(dir.path() + "/config/dev-keys") == 0);
+  dir.write("config/capabilities.json", read_file(source_root + "/config/capabilities.json"));
+  const std::string example = read_file(source_root + "/config/go-client-example.yaml");
+
+  const ConfigLoad load = parse_config_with(
+      example, ConfigParseOptions{"config/go-client-example.yaml", dir.path(), true, "/var/lib/margo-agent"});
+
+  INFO(describe(load));
+  REQUIRE(load.config);
+  const AgentConfig& config = *load.config;
+  CHECK(config.data_dir == "/var/lib/margo-agent");
+  CHECK(config.data_dir_is_default);
+  CHECK(config.logging.level == LogLevel::debug);
+  CHECK(config.wfm.request_signer.algorithm == SignatureAlgorithmSetting::rsa_v1_5_sha256);
+  CHECK(config.wfm.request_signer.key_path == dir.path() + "/config/dev-keys/device-rsa.key");
+  CHECK(config.wfm.tls_helper.ca_path == dir.path() + "/config/dev-keys/ca.crt");
+  REQUIRE(config.runtimes.size() == 2);
+  CHECK(config.runtimes[0].type == RuntimeType::kubernetes);
+  CHECK(config.runtimes[1].type == RuntimeType::docker);
+  for (const auto& warning : load.warnings) CHECK(warning.key == "runtimes[0].kubernetes.kubeconfigPath");
+}
+
 TEST_CASE("the Go client's config.yaml loads unchanged") {
   TempDir dir;
   dir.write("config/device-public.crt",
@@ -105,7 +129,8 @@ TEST_CASE("the Go client's config.yaml loads unchanged") {
   dir.write("config/capabilities.json", read_file(source_root + "/config/capabilities.json"));
   const std::string old_config = read_file(source_root + "/tests/data/config/go-client-config.yaml");
 
-  const ConfigLoad load = parse_config_with(old_config, ConfigParseOptions{"config.yaml", dir.path(), true});
+  const ConfigLoad load =
+      parse_config_with(old_config, ConfigParseOptions{"config.yaml", dir.path(), true, "/unused"});
 
   INFO(describe(load));
   REQUIRE(load.config);

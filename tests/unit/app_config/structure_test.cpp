@@ -60,10 +60,11 @@ TEST_CASE("every problem is reported in one pass, in line order") {
   for (const auto& problem : load.problems) lines.push_back(problem.to_string().substr(yaml.size() + 1));
   const std::vector<std::string> expected = {
       "2:10: logging.level: expected one of DEBUG, INFO, WARN, ERROR, FATAL, got 'LOUD'",
-      "4:1: database.dataDir: is required",
       "5:3: database: unknown key 'dataDri' (did you mean 'dataDir'?)",
       "7:17: deviceRootIdentity.identityType: expected PKI or RANDOM, got 'TPM'",
-      "9:11: wfm.sbiUrl: must be an https:// URL (http:// is refused: the WFM is reached over TLS)",
+      "9:11: wfm.sbiUrl: http:// is plain, unencrypted HTTP while tlsHelper is enabled: use an https:// URL, "
+      "or, for development in a trusted network only, set wfm.clientPlugins.tlsHelper.enabled: false to "
+      "allow plain HTTP",
       "13:16: wfm.clientPlugins.requestSigner.enabled: expected a boolean (true or false), got 'yes please'",
       "14:7: wfm.clientPlugins.requestSigner: duplicate key 'enabled' (first at line 13)",
       "15:7: wfm.clientPlugins.requestSigner: unknown key 'signatureAlgorithm' (did you mean "
