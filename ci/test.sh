@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Sets everything up and runs every test: the unit, contract and integration tests of the normal
-# build, and the unit and contract tests again under AddressSanitizer + UndefinedBehaviorSanitizer
-# (one ctest entry, "sanitizers", so a single ctest summary line covers all of it). The compose runtime
-# is tested on a real Docker engine, which ci/docker.sh starts when none runs.
+# Sets everything up and runs every test in one ctest run: the unit and contract tests built with
+# AddressSanitizer + UndefinedBehaviorSanitizer (build-asan, names "asan+ubsan ..."), the integration and
+# interop tests against the normal optimised build (build), whose ctest schedules both. The compose
+# runtime is tested on a real Docker engine, which ci/docker.sh starts when none runs.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -12,8 +12,8 @@ bash ci/setup.sh
 bash ci/interop.sh
 # A Docker engine and the test image for the compose runtime's tests (MARGO_SKIP_DOCKER=1: skipped, loudly).
 bash ci/docker.sh
-bash ci/build.sh build-asan --sanitize
-bash ci/build.sh build --asan-dir build-asan
+bash ci/build.sh build-asan --sanitize --tests "unit;contract"
+bash ci/build.sh build --asan-dir build-asan --tests "integration;interop"
 cd build
 # Parallel: the tests take free ports and their own temporary directories and Docker projects.
 # The ten slowest tests are printed at the end, so the next slowdown is seen.

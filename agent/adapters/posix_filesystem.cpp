@@ -14,7 +14,7 @@
 namespace margo {
 namespace {
 
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kFileReadChunk = 64 * 1024;
 constexpr unsigned kPermissionBits = 07777;
 
 Error errno_error(int error_number, std::string_view operation, const std::string& path) {
@@ -104,7 +104,7 @@ Result<std::string> PosixFileSystem::read_file(const std::string& path, std::siz
 
   std::string data;
   data.reserve(static_cast<std::size_t>(info.st_size));
-  char buffer[kReadChunk];
+  char buffer[kFileReadChunk];
   while (true) {
     const ssize_t got = ::read(file.get(), buffer, sizeof buffer);
     if (got < 0) {

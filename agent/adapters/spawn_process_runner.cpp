@@ -27,7 +27,7 @@ using SteadyClock = std::chrono::steady_clock;
 constexpr Duration kDrainAfterExit{500};
 // Longest single wait in poll(2): bounds how late the child's exit is noticed on kernels without pidfd.
 constexpr Duration kPollSlice{50};
-constexpr std::size_t kReadChunk = 64 * 1024;
+constexpr std::size_t kPipeReadChunk = 64 * 1024;
 
 // Writes to the child's stdin without letting SIGPIPE (the child closed it) end the agent.
 ssize_t write_without_sigpipe(int fd, const char* data, std::size_t size) {
@@ -59,7 +59,7 @@ struct OutputStream {
   // Reads what is available; closes on end of file or error. Bytes past the limit are discarded so the
   // child never blocks on a full pipe.
   void drain(std::size_t limit) {
-    char buffer[kReadChunk];
+    char buffer[kPipeReadChunk];
     for (;;) {
       const ssize_t count = ::read(fd.get(), buffer, sizeof buffer);
       if (count < 0 && errno == EINTR) continue;

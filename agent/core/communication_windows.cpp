@@ -7,7 +7,7 @@ namespace {
 
 constexpr int kMinutesPerDay = 24 * 60;
 
-Error invalid(std::string_view text, const std::string& reason) {
+Error invalid_window(std::string_view text, const std::string& reason) {
   return permanent_error("window.invalid", "'" + std::string(text.substr(0, 40)) + "': " + reason);
 }
 
@@ -31,12 +31,13 @@ bool DailyWindow::contains(int minute_of_day) const {
 
 Result<DailyWindow> parse_daily_window(std::string_view text) {
   const auto dash = text.find('-');
-  if (dash == std::string_view::npos) return invalid(text, "expected HH:MM-HH:MM, e.g. 22:00-06:00");
+  if (dash == std::string_view::npos) return invalid_window(text, "expected HH:MM-HH:MM, e.g. 22:00-06:00");
   const auto start = parse_clock(text.substr(0, dash));
   const auto end = parse_clock(text.substr(dash + 1));
-  if (!start || !end) return invalid(text, "expected HH:MM-HH:MM with a 24-hour clock, e.g. 22:00-06:00");
+  if (!start || !end)
+    return invalid_window(text, "expected HH:MM-HH:MM with a 24-hour clock, e.g. 22:00-06:00");
   if (*start == *end)
-    return invalid(text, "start and end are the same: the window would be empty (or all day)");
+    return invalid_window(text, "start and end are the same: the window would be empty (or all day)");
   return DailyWindow{*start, *end};
 }
 

@@ -8,7 +8,7 @@ namespace {
 constexpr std::array<std::string_view, 6> kStateNames = {"pending", "installing", "installed",
                                                          "failed",  "removing",   "removed"};
 
-Error invalid(const std::string& field, const std::string& reason) {
+Error invalid_record(const std::string& field, const std::string& reason) {
   return permanent_error("state.invalid", "state field '" + field + "': " + reason);
 }
 
@@ -19,13 +19,13 @@ nlohmann::json to_json(const std::optional<StatusError>& error) {
 
 Result<std::optional<StatusError>> error_from_json(const nlohmann::json& json, const std::string& where) {
   if (json.is_null()) return std::optional<StatusError>();
-  if (!json.is_object()) return invalid(where, "not an object");
+  if (!json.is_object()) return invalid_record(where, "not an object");
   StatusError error;
   for (auto [key, target] :
        {std::pair{"code", &error.code}, {"message", &error.message}, {"source", &error.source}}) {
     const auto found = json.find(key);
     if (found == json.end() || !found->is_string())
-      return invalid(where + "." + key, "missing or not a string");
+      return invalid_record(where + "." + key, "missing or not a string");
     *target = found->get<std::string>();
   }
   return std::optional<StatusError>(std::move(error));
@@ -41,16 +41,16 @@ nlohmann::json to_json(const ComponentRecord& component) {
 Result<std::string> string_field(const nlohmann::json& json, const char* key, const std::string& where) {
   const auto found = json.find(key);
   if (found == json.end() || !found->is_string())
-    return invalid(where + "." + key, "missing or not a string");
+    return invalid_record(where + "." + key, "missing or not a string");
   return found->get<std::string>();
 }
 
 Result<std::optional<std::string>> optional_string(const nlohmann::json& json, const char* key,
                                                    const std::string& where) {
   const auto found = json.find(key);
-  if (found == json.end()) return invalid(where + "." + key, "missing");
+  if (found == json.end()) return invalid_record(where + "." + key, "missing");
   if (found->is_null()) return std::optional<std::string>();
-  if (!found->is_string()) return invalid(where + "." + key, "not a string or null");
+  if (!found->is_string()) return invalid_record(where + "." + key, "not a string or null");
   return std::optional<std::string>(found->get<std::string>());
 }
 
@@ -58,19 +58,20 @@ Result<DeploymentState> state_field(const nlohmann::json& json, const std::strin
   auto text = string_field(json, "state", where);
   if (!text) return text.error();
   const auto state = deployment_state_from_string(*text);
-  if (!state) return invalid(where + ".state", "unknown state '" + *text + "'");
+  if (!state) return invalid_record(where + ".state", "unknown state '" + *text + "'");
   return *state;
 }
 
 Result<std::vector<ComponentRecord>> components_from_json(const nlohmann::json& json, const char* key,
                                                           const std::string& where) {
   const auto list = json.find(key);
-  if (list == json.end() || !list->is_array()) return invalid(where + "." + key, "missing or not a list");
+  if (list == json.end() || !list->is_array())
+    return invalid_record(where + "." + key, "missing or not a list");
   std::vector<ComponentRecord> components;
   for (std::size_t i = 0; i < list->size(); ++i) {
     const std::string at = where + "." + key + "[" + std::to_string(i) + "]";
     const auto& item = (*list)[i];
-    if (!item.is_object()) return invalid(at, "not an object");
+    if (!item.is_object()) return invalid_record(at, "not an object");
     ComponentRecord component;
     auto name = string_field(item, "name", at);
     auto runtime_name = string_field(item, "runtimeName", at);
@@ -130,7 +131,7 @@ nlohmann::json to_json(const DeploymentRecord& record) {
 }
 
 Result<DeploymentRecord> deployment_record_from_json(const nlohmann::json& json) {
-  if (!json.is_object()) return invalid("deployments[]", "not an object");
+  if (!json.is_object()) return invalid_record("deployments[]", "not an object");
   DeploymentRecord record;
   auto id = string_field(json, "id", "deployments[]");
   if (!id) return id.error();
@@ -158,11 +159,11 @@ Result<DeploymentRecord> deployment_record_from_json(const nlohmann::json& json)
   const auto attempts = json.find("attempts");
   if (attempts == json.end() || !attempts->is_number_unsigned() ||
       attempts->get<std::uint64_t>() > UINT32_MAX)
-    return invalid(where + ".attempts", "missing or not a small non-negative integer");
+    return invalid_record(where + ".attempts", "missing or not a small non-negative integer");
   record.attempts = attempts->get<std::uint32_t>();
   const auto blocked = json.find("blocked");
   if (blocked == json.end() || !blocked->is_boolean())
-    return invalid(where + ".blocked", "missing or not a boolean");
+    return invalid_record(where + ".blocked", "missing or not a boolean");
   record.blocked = blocked->get<bool>();
   auto error = error_from_json(json.value("error", nlohmann::json()), where + ".error");
   if (!error) return error.error();

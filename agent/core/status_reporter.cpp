@@ -8,7 +8,7 @@ namespace {
 // Answers that say the report itself is wrong, so sending it again can never succeed. Any other answer
 // (404 or 409 from a proxy or a WFM that restarts, 401/403 while credentials are sorted out, 5xx) may
 // change: the report waits and goes again.
-bool is_refusal(const Error& error) {
+bool is_final_refusal(const Error& error) {
   const int status = error.http_status;
   return status == 400 || status == 413 || status == 422;
 }
@@ -53,7 +53,7 @@ void StatusReporter::send_head() {
     if (stopped_) return;
     if (result) return delivered(entry.sequence, false);
     const Error& error = result.error();
-    if (is_refusal(error)) {
+    if (is_final_refusal(error)) {
       logger_.error("status report refused by the WFM; dropped",
                     {{"deploymentId", entry.deployment_id},
                      {"sequence", std::to_string(entry.sequence)},

@@ -18,12 +18,12 @@ std::string lowercase(std::string_view text) {
 bool is_alpha(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
 }
-bool is_digit(char c) {
+bool is_decimal_digit(char c) {
   return c >= '0' && c <= '9';
 }
 
 int hex_value(char c) {
-  if (is_digit(c)) return c - '0';
+  if (is_decimal_digit(c)) return c - '0';
   if (c >= 'a' && c <= 'f') return c - 'a' + 10;
   if (c >= 'A' && c <= 'F') return c - 'A' + 10;
   return -1;
@@ -51,7 +51,7 @@ Result<std::string> normalize_authority(std::string_view uri, std::string_view a
     port = authority.substr(host_end + 1);
   }
   if (host.empty()) return bad_uri(uri, "no host");
-  if (!std::all_of(port.begin(), port.end(), is_digit)) return bad_uri(uri, "port is not a number");
+  if (!std::all_of(port.begin(), port.end(), is_decimal_digit)) return bad_uri(uri, "port is not a number");
   const std::string_view default_port = scheme == "https" ? "443" : "80";
   std::string out = lowercase(host);
   if (!port.empty() && port != default_port) out += ':' + std::string(port);
@@ -78,12 +78,12 @@ std::string form_decode(std::string_view text) {
 
 // "Percent-encode after encoding" with the application/x-www-form-urlencoded percent-encode set:
 // everything except ASCII alphanumerics and * - . _ is encoded, a space as %20 (not "+").
-std::string form_encode(std::string_view bytes) {
+std::string query_encode(std::string_view bytes) {
   static constexpr char kHex[] = "0123456789ABCDEF";
   std::string out;
   out.reserve(bytes.size());
   for (const char c : bytes) {
-    if (is_alpha(c) || is_digit(c) || c == '*' || c == '-' || c == '.' || c == '_') {
+    if (is_alpha(c) || is_decimal_digit(c) || c == '*' || c == '-' || c == '.' || c == '_') {
       out += c;
     } else {
       const auto byte = static_cast<unsigned char>(c);
@@ -140,7 +140,7 @@ std::vector<QueryParameter> parse_query_parameters(std::string_view query) {
     const std::string_view name = sequence.substr(0, equals);
     const std::string_view value =
         equals == std::string_view::npos ? std::string_view() : sequence.substr(equals + 1);
-    parameters.push_back({form_encode(form_decode(name)), form_encode(form_decode(value))});
+    parameters.push_back({query_encode(form_decode(name)), query_encode(form_decode(value))});
   }
   return parameters;
 }

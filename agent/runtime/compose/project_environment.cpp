@@ -12,7 +12,7 @@ bool is_variable_name(std::string_view name) {
   return true;
 }
 
-Error invalid(const std::string& pointer, const std::string& why) {
+Error invalid_parameter(const std::string& pointer, const std::string& why) {
   return permanent_error("compose.invalid_parameter",
                          "parameter for '" + pointer.substr(0, 80) + "': " + why);
 }
@@ -22,13 +22,13 @@ Result<std::string> environment_text(const ParameterValue& parameter) {
   if (value.is_string()) {
     const auto& text = value.get_ref<const std::string&>();
     if (text.find('\0') != std::string::npos)
-      return invalid(parameter.pointer, "the value contains a NUL byte");
+      return invalid_parameter(parameter.pointer, "the value contains a NUL byte");
     return text;
   }
   if (value.is_number() || value.is_boolean()) return value.dump();
-  return invalid(parameter.pointer,
-                 std::string("a ") + value.type_name() +
-                     " value cannot be an environment variable (use a string, number or boolean)");
+  return invalid_parameter(parameter.pointer,
+                           std::string("a ") + value.type_name() +
+                               " value cannot be an environment variable (use a string, number or boolean)");
 }
 
 }  // namespace
@@ -54,15 +54,16 @@ Result<ChildEnvironment> project_environment(const ChildEnvironment& base,
   for (const ParameterValue& parameter : parameters) {
     const std::string& name = parameter.pointer;
     if (!is_variable_name(name))
-      return invalid(name, "a compose pointer must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
+      return invalid_parameter(
+          name, "a compose pointer must be an environment variable name ([A-Za-z_][A-Za-z0-9_]*)");
     if (is_reserved_variable(name))
-      return invalid(name,
-                     "the name is reserved (PATH, HOME, DOCKER_*, COMPOSE_*, LD_*, PYTHON* steer the tools)");
+      return invalid_parameter(
+          name, "the name is reserved (PATH, HOME, DOCKER_*, COMPOSE_*, LD_*, PYTHON* steer the tools)");
     auto text = environment_text(parameter);
     if (!text) return text.error();
     const auto [existing, inserted] = from_parameters.emplace(name, *text);
     if (!inserted && existing->second != *text)
-      return invalid(name, "two parameters set this variable to different values");
+      return invalid_parameter(name, "two parameters set this variable to different values");
     environment[name] = std::move(text).value();
   }
   return environment;

@@ -3,11 +3,11 @@
 namespace margo {
 namespace {
 
-Error invalid(const std::string& property, const std::string& why) {
+Error invalid_chart(const std::string& property, const std::string& why) {
   return permanent_error("component.invalid_property", "property " + property + ": " + why);
 }
 
-std::string shown(const nlohmann::json& value) {
+std::string shown_property(const nlohmann::json& value) {
   return value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
 }
 
@@ -23,15 +23,16 @@ bool is_plain(const std::string& text) {
 }  // namespace
 
 Result<ChartSource> read_chart_source(const nlohmann::json& properties, const std::string& component_name) {
-  if (!properties.is_object()) return invalid("repository", "the component has no properties");
+  if (!properties.is_object()) return invalid_chart("repository", "the component has no properties");
   const auto repository = properties.find("repository");
-  if (repository == properties.end() || repository->is_null()) return invalid("repository", "is required");
+  if (repository == properties.end() || repository->is_null())
+    return invalid_chart("repository", "is required");
   if (!repository->is_string())
-    return invalid("repository",
-                   "expected a string like \"oci://registry/charts/name\", got " + shown(*repository));
+    return invalid_chart("repository", "expected a string like \"oci://registry/charts/name\", got " +
+                                           shown_property(*repository));
   const std::string reference = repository->get<std::string>();
   if (!is_plain(reference))
-    return invalid("repository", "\"" + reference + "\" is empty or has spaces or control characters");
+    return invalid_chart("repository", "\"" + reference + "\" is empty or has spaces or control characters");
 
   ChartSource source;
   if (reference.starts_with("oci://")) {
@@ -39,28 +40,30 @@ Result<ChartSource> read_chart_source(const nlohmann::json& properties, const st
     while (!path.empty() && path.back() == '/') path.pop_back();
     const std::size_t slash = path.rfind('/');
     if (slash == std::string::npos || slash + 1 == path.size())
-      return invalid("repository",
-                     "\"" + reference + "\" names no chart (expected oci://registry/path/chart)");
+      return invalid_chart("repository",
+                           "\"" + reference + "\" names no chart (expected oci://registry/path/chart)");
     source.chart = "oci://" + path;
     source.chart_name = path.substr(slash + 1);
   } else if (reference.starts_with("https://") || reference.starts_with("http://")) {
     if (!is_plain(component_name))
-      return invalid("repository", "a chart repository URL needs a component name to use as the chart name");
+      return invalid_chart("repository",
+                           "a chart repository URL needs a component name to use as the chart name");
     source.repo_url = reference;
     source.chart = component_name;
     source.chart_name = component_name;
   } else {
-    return invalid("repository",
-                   "\"" + reference + "\" is neither an oci:// reference nor an http(s):// URL");
+    return invalid_chart("repository",
+                         "\"" + reference + "\" is neither an oci:// reference nor an http(s):// URL");
   }
 
   if (const auto revision = properties.find("revision");
       revision != properties.end() && !revision->is_null()) {
     if (!revision->is_string())
-      return invalid("revision", "expected a chart version string like \"1.2.3\", got " + shown(*revision));
+      return invalid_chart(
+          "revision", "expected a chart version string like \"1.2.3\", got " + shown_property(*revision));
     source.version = revision->get<std::string>();
     if (!is_plain(source.version) || source.version.size() > 128)
-      return invalid("revision", "\"" + source.version + "\" is not a chart version");
+      return invalid_chart("revision", "\"" + source.version + "\" is not a chart version");
     // Profile B writes SemVer build metadata with '_' (OCI tags cannot hold '+'); helm wants the '+'
     // back, and no other '_' is valid SemVer.
     for (char& c : source.version)

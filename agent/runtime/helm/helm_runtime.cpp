@@ -11,7 +11,7 @@ namespace {
 constexpr Duration kVersionTimeout = std::chrono::seconds(30);
 constexpr std::size_t kVersionTextLimit = 100;
 
-bool failed(const ProcessResult& result) {
+bool command_failed(const ProcessResult& result) {
   return result.exit_code != 0 || result.signal != 0 || result.timed_out;
 }
 
@@ -76,7 +76,7 @@ void HelmRuntime::remove(const ComponentRef& ref, Callback<void> done) {
                if (!result) return done(result.error());
                if (is_release_not_found(*result)) {
                  logger_.info("release already absent", fields);
-               } else if (failed(*result)) {
+               } else if (command_failed(*result)) {
                  return done(helm_failure(HelmCommand::uninstall, target.release, *result));
                } else {
                  logger_.info("release uninstalled", fields);
@@ -103,7 +103,8 @@ void HelmRuntime::inspect(const ComponentRef& ref, Callback<ComponentObservation
                  return done(ComponentObservation{
                      ComponentHealth::missing,
                      "release " + target.release + " not found in namespace " + target.namespace_name});
-               if (failed(*result)) return done(helm_failure(HelmCommand::status, target.release, *result));
+               if (command_failed(*result))
+                 return done(helm_failure(HelmCommand::status, target.release, *result));
                auto release = parse_helm_release(result->stdout_data, "helm status " + target.release);
                if (!release) return done(release.error());
                // Asked often (drift checks): debug, not info.
@@ -136,7 +137,7 @@ void HelmRuntime::on_version(Result<ProcessResult> result) {
   Status outcome;
   if (!result) {
     outcome = result.error();
-  } else if (failed(*result)) {
+  } else if (command_failed(*result)) {
     outcome = helm_failure(HelmCommand::version, "", *result);
   } else {
     version_ = trimmed(result->stdout_data);

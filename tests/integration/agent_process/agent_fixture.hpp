@@ -2,6 +2,8 @@
 // One integration-test world on disk: development keys (made by ci/gen-dev-keys.sh), margo-wfm serving
 // HTTPS on a free port of 127.0.0.1, and margo-agent config files pointing at it.
 
+#include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +15,9 @@
 #include "child_process.hpp"
 
 namespace margo::test {
+
+// Polls `condition` every 50 ms until it holds or the timeout passes; returns whether it held.
+bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout);
 
 class AgentFixture {
  public:

@@ -14,19 +14,6 @@
 using namespace margo::test;
 using namespace std::chrono_literals;
 
-namespace {
-
-bool wait_until(const std::function<bool()>& condition, std::chrono::milliseconds timeout) {
-  const auto deadline = std::chrono::steady_clock::now() + timeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (condition()) return true;
-    std::this_thread::sleep_for(50ms);
-  }
-  return false;
-}
-
-}  // namespace
-
 TEST_CASE("margo-agent onboards and polls margo-wfm over HTTPS; the fake WFM verified every signature") {
   AgentFixture fixture;
   fixture.start_wfm();

@@ -26,7 +26,7 @@ void run(const std::string& command) {
   REQUIRE(std::system((command + " >/dev/null 2>&1").c_str()) == 0);
 }
 
-void require_ok(const Status& status) {
+void require_success(const Status& status) {
   if (!status) FAIL(status.error().code << ": " << status.error().message);
 }
 
@@ -49,7 +49,7 @@ TEST_CASE("a tar.gz made with tar and signed with openssl deploys, and with a ba
 
   const ComponentSpec spec =
       rig.component_at("signed", {{"packageLocation", package}, {"keyLocation", public_key}, {"wait", true}});
-  require_ok(rig.apply(spec));
+  require_success(rig.apply(spec));
   const auto ids = rig.containers(spec.ref);
   REQUIRE(ids.size() == 1);
   CHECK(trim(shell("docker exec " + ids.front() + " cat /message.txt").second) == "from the package");
@@ -88,7 +88,7 @@ TEST_CASE("wait on docker-compose v1 returns once the health check passes, or ti
   const ComponentSpec slow =
       rig.component("healthy", healthy_after("2"), {}, {{"wait", true}, {"timeout", "60s"}});
   const auto started = std::chrono::steady_clock::now();
-  require_ok(rig.apply(slow));
+  require_success(rig.apply(slow));
   CHECK(std::chrono::steady_clock::now() - started >= std::chrono::seconds(2));
   auto observed = rig.inspect(slow.ref);
   REQUIRE(observed.ok());

@@ -14,7 +14,7 @@ using namespace margo::fake;
 
 namespace {
 
-std::string error_of(const std::string& gzip_tar, const BundleLimits& limits = {}) {
+std::string bundle_error(const std::string& gzip_tar, const BundleLimits& limits = {}) {
   auto entries = extract_bundle(gzip_tar, limits);
   REQUIRE_FALSE(entries.ok());
   CHECK(entries.error().code == "bundle.invalid");
@@ -68,32 +68,32 @@ TEST_CASE("archives made by GNU tar, in gnu and posix formats, with the ./ root 
 }
 
 TEST_CASE("links, devices, directories and paths outside the root are refused") {
-  CHECK_THAT(error_of(gzip(tar({{"evil", "", '2'}}))), Catch::Contains("symbolic link"));
-  CHECK_THAT(error_of(gzip(tar({{"evil", "", '1'}}))), Catch::Contains("hard link"));
-  CHECK_THAT(error_of(gzip(tar({{"dev", "", '3'}}))), Catch::Contains("special file"));
-  CHECK_THAT(error_of(gzip(tar({{"fifo", "", '6'}}))), Catch::Contains("special file"));
-  CHECK_THAT(error_of(gzip(tar({{"sub/", "", '5'}}))), Catch::Contains("directory"));
-  CHECK_THAT(error_of(gzip(tar({{"../etc/passwd", "x"}}))), Catch::Contains("not at the root"));
-  CHECK_THAT(error_of(gzip(tar({{"/etc/passwd", "x"}}))), Catch::Contains("not at the root"));
-  CHECK_THAT(error_of(gzip(tar({{"sub/a.yaml", "x"}}))), Catch::Contains("not at the root"));
-  CHECK_THAT(error_of(gzip(tar({{"a.yaml", "x", '0', "etc"}}))), Catch::Contains("not at the root"));
-  CHECK_THAT(error_of(gzip(tar({{"..", "x"}}))), Catch::Contains("not a file name"));
-  CHECK_THAT(error_of(gzip(tar({{"a\\b", "x"}}))), Catch::Contains("not at the root"));
-  CHECK_THAT(error_of(gzip(tar({{"a\nb", "x"}}))), Catch::Contains("control characters"));
-  CHECK_THAT(error_of(gzip(tar({{"a.yaml", "x"}, {"a.yaml", "y"}}))), Catch::Contains("twice"));
+  CHECK_THAT(bundle_error(gzip(tar({{"evil", "", '2'}}))), Catch::Contains("symbolic link"));
+  CHECK_THAT(bundle_error(gzip(tar({{"evil", "", '1'}}))), Catch::Contains("hard link"));
+  CHECK_THAT(bundle_error(gzip(tar({{"dev", "", '3'}}))), Catch::Contains("special file"));
+  CHECK_THAT(bundle_error(gzip(tar({{"fifo", "", '6'}}))), Catch::Contains("special file"));
+  CHECK_THAT(bundle_error(gzip(tar({{"sub/", "", '5'}}))), Catch::Contains("directory"));
+  CHECK_THAT(bundle_error(gzip(tar({{"../etc/passwd", "x"}}))), Catch::Contains("not at the root"));
+  CHECK_THAT(bundle_error(gzip(tar({{"/etc/passwd", "x"}}))), Catch::Contains("not at the root"));
+  CHECK_THAT(bundle_error(gzip(tar({{"sub/a.yaml", "x"}}))), Catch::Contains("not at the root"));
+  CHECK_THAT(bundle_error(gzip(tar({{"a.yaml", "x", '0', "etc"}}))), Catch::Contains("not at the root"));
+  CHECK_THAT(bundle_error(gzip(tar({{"..", "x"}}))), Catch::Contains("not a file name"));
+  CHECK_THAT(bundle_error(gzip(tar({{"a\\b", "x"}}))), Catch::Contains("not at the root"));
+  CHECK_THAT(bundle_error(gzip(tar({{"a\nb", "x"}}))), Catch::Contains("control characters"));
+  CHECK_THAT(bundle_error(gzip(tar({{"a.yaml", "x"}, {"a.yaml", "y"}}))), Catch::Contains("twice"));
 }
 
 TEST_CASE("a PAX path is checked like any name, and PAX links are refused") {
   const std::string traversal = pax_record("path", "../../root/.ssh/authorized_keys");
-  CHECK_THAT(error_of(gzip(tar({{"PaxHeader", traversal, 'x'}, {"innocent.yaml", "x"}}))),
+  CHECK_THAT(bundle_error(gzip(tar({{"PaxHeader", traversal, 'x'}, {"innocent.yaml", "x"}}))),
              Catch::Contains("not at the root"));
   const std::string link = pax_record("linkpath", "/etc/shadow");
-  CHECK_THAT(error_of(gzip(tar({{"PaxHeader", link, 'x'}, {"a.yaml", "x"}}))), Catch::Contains("link"));
+  CHECK_THAT(bundle_error(gzip(tar({{"PaxHeader", link, 'x'}, {"a.yaml", "x"}}))), Catch::Contains("link"));
   auto renamed =
       extract_bundle(gzip(tar({{"PaxHeader", pax_record("path", "real.yaml"), 'x'}, {"x", "content"}})));
   REQUIRE(renamed.ok());
   CHECK((*renamed)[0].name == "real.yaml");
-  CHECK_THAT(error_of(gzip(tar({{"PaxHeader", "garbage", 'x'}, {"a", "x"}}))), Catch::Contains("PAX"));
+  CHECK_THAT(bundle_error(gzip(tar({{"PaxHeader", "garbage", 'x'}, {"a", "x"}}))), Catch::Contains("PAX"));
 }
 
 TEST_CASE("size limits: too many entries, a too large entry, a decompression bomb") {
@@ -101,11 +101,11 @@ TEST_CASE("size limits: too many entries, a too large entry, a decompression bom
   for (int i = 0; i < 11; ++i) many.push_back({"f" + std::to_string(i), "x"});
   BundleLimits limits;
   limits.max_entries = 10;
-  CHECK_THAT(error_of(gzip(tar(many)), limits), Catch::Contains("more than 10 entries"));
+  CHECK_THAT(bundle_error(gzip(tar(many)), limits), Catch::Contains("more than 10 entries"));
 
   limits = BundleLimits{};
   limits.max_entry_bytes = 100;
-  CHECK_THAT(error_of(gzip(tar({{"big", std::string(101, 'x')}})), limits),
+  CHECK_THAT(bundle_error(gzip(tar({{"big", std::string(101, 'x')}})), limits),
              Catch::Contains("larger than 100"));
 
   // 64 MiB of zeros compress to about 64 KiB: the reader stops at its output limit, not at the end.
@@ -113,20 +113,20 @@ TEST_CASE("size limits: too many entries, a too large entry, a decompression bom
   limits.max_uncompressed_bytes = 1024 * 1024;
   const std::string bomb = gzip(tar({{"bomb", std::string(64 * 1024 * 1024, '\0')}}), 9);
   CHECK(bomb.size() < 200 * 1024);
-  CHECK_THAT(error_of(bomb, limits), Catch::Contains("decompression bomb"));
+  CHECK_THAT(bundle_error(bomb, limits), Catch::Contains("decompression bomb"));
 }
 
 TEST_CASE("damaged archives are refused with a reason") {
   const std::string good = tar({{"a.yaml", "content"}});
-  CHECK_THAT(error_of("not gzip at all"), Catch::Contains("gzip"));
-  CHECK_THAT(error_of(gzip(good).substr(0, 20)), Catch::Contains("truncated"));
-  CHECK_THAT(error_of(gzip(good) + "trailing"), Catch::Contains("after the gzip stream"));
+  CHECK_THAT(bundle_error("not gzip at all"), Catch::Contains("gzip"));
+  CHECK_THAT(bundle_error(gzip(good).substr(0, 20)), Catch::Contains("truncated"));
+  CHECK_THAT(bundle_error(gzip(good) + "trailing"), Catch::Contains("after the gzip stream"));
   std::string bad_checksum = good;
   bad_checksum[0] = 'b';
-  CHECK_THAT(error_of(gzip(bad_checksum)), Catch::Contains("checksum"));
-  CHECK_THAT(error_of(gzip(good.substr(0, 600))), Catch::Contains("runs past the end"));
-  CHECK_THAT(error_of(gzip(std::string(1024, '\0'))), Catch::Contains("no files"));
-  CHECK_THAT(error_of(gzip("")), Catch::Contains("truncated"));
+  CHECK_THAT(bundle_error(gzip(bad_checksum)), Catch::Contains("checksum"));
+  CHECK_THAT(bundle_error(gzip(good.substr(0, 600))), Catch::Contains("runs past the end"));
+  CHECK_THAT(bundle_error(gzip(std::string(1024, '\0'))), Catch::Contains("no files"));
+  CHECK_THAT(bundle_error(gzip("")), Catch::Contains("truncated"));
   // Without end-of-archive blocks the entries are still read.
   CHECK(extract_bundle(gzip(tar({{"a.yaml", "x"}}, false))).ok());
 }

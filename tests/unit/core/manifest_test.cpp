@@ -26,7 +26,7 @@ std::string bundle(const std::string& digest = kDigestB,
   return R"({"mediaType":")" + media_type + R"(","digest":")" + digest + R"(","url":"/b"})";
 }
 
-std::string error_of(const std::string& body) {
+std::string manifest_error(const std::string& body) {
   auto parsed = parse_manifest(body);
   REQUIRE_FALSE(parsed.ok());
   CHECK(parsed.error().code == "manifest.invalid");
@@ -55,9 +55,10 @@ TEST_CASE("a well-formed manifest parses with its exact u64 version") {
 TEST_CASE("manifestVersion must be an integer in [1, 2^64-1]") {
   for (const char* bad : {"0", "-1", "1.0", "1e3", "\"7\"", "18446744073709551616", "null"}) {
     INFO(bad);
-    CHECK_THAT(error_of(manifest_with(bad, "null", "[]")), Catch::Contains("manifestVersion"));
+    CHECK_THAT(manifest_error(manifest_with(bad, "null", "[]")), Catch::Contains("manifestVersion"));
   }
-  CHECK_THAT(error_of(R"({"bundle":null,"deployments":[]})"), Catch::Contains("manifestVersion: missing"));
+  CHECK_THAT(manifest_error(R"({"bundle":null,"deployments":[]})"),
+             Catch::Contains("manifestVersion: missing"));
 }
 
 TEST_CASE("digests must be exactly sha256 and 64 lowercase hex characters") {
@@ -67,27 +68,30 @@ TEST_CASE("digests must be exactly sha256 and 64 lowercase hex characters") {
         "sha256:" + std::string(64, 'a') + "\\n"}) {
     INFO(bad);
     CHECK_FALSE(is_sha256_digest(bad));
-    CHECK_THAT(error_of(manifest_with("1", bundle(), one_deployment("d-1", bad))), Catch::Contains("digest"));
-    CHECK_THAT(error_of(manifest_with("1", bundle(bad), one_deployment())), Catch::Contains("bundle.digest"));
+    CHECK_THAT(manifest_error(manifest_with("1", bundle(), one_deployment("d-1", bad))),
+               Catch::Contains("digest"));
+    CHECK_THAT(manifest_error(manifest_with("1", bundle(bad), one_deployment())),
+               Catch::Contains("bundle.digest"));
   }
   CHECK(is_sha256_digest(kDigestA));
 }
 
 TEST_CASE("bundle is null exactly when there are no deployments") {
-  CHECK_THAT(error_of(manifest_with("1", "null", one_deployment())), Catch::Contains("null although"));
-  CHECK_THAT(error_of(manifest_with("1", bundle(), "[]")), Catch::Contains("present although"));
-  CHECK_THAT(error_of(R"({"manifestVersion":1,"deployments":[]})"), Catch::Contains("bundle: missing"));
-  CHECK_THAT(error_of(manifest_with("1", bundle(kDigestB, "application/zip"), one_deployment())),
+  CHECK_THAT(manifest_error(manifest_with("1", "null", one_deployment())), Catch::Contains("null although"));
+  CHECK_THAT(manifest_error(manifest_with("1", bundle(), "[]")), Catch::Contains("present although"));
+  CHECK_THAT(manifest_error(R"({"manifestVersion":1,"deployments":[]})"), Catch::Contains("bundle: missing"));
+  CHECK_THAT(manifest_error(manifest_with("1", bundle(kDigestB, "application/zip"), one_deployment())),
              Catch::Contains("mediaType"));
 }
 
 TEST_CASE("deployment ids are URL-safe and unique") {
   const std::string twice = R"([{"deploymentId":"a","digest":")" + kDigestA + R"(","url":"/x"},)" +
                             R"({"deploymentId":"a","digest":")" + kDigestA + R"(","url":"/y"}])";
-  CHECK_THAT(error_of(manifest_with("1", bundle(), twice)), Catch::Contains("listed twice"));
+  CHECK_THAT(manifest_error(manifest_with("1", bundle(), twice)), Catch::Contains("listed twice"));
   for (const char* bad : {"../etc", "a/b", "", "a b", "x%2F"}) {
     INFO(bad);
-    CHECK_THAT(error_of(manifest_with("1", bundle(), one_deployment(bad))), Catch::Contains("deploymentId"));
+    CHECK_THAT(manifest_error(manifest_with("1", bundle(), one_deployment(bad))),
+               Catch::Contains("deploymentId"));
   }
   // Short ids are fine (the Go client crashed on ids under 8 characters).
   CHECK(parse_manifest(manifest_with("1", bundle(), one_deployment("a"))).ok());

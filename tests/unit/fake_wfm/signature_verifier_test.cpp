@@ -15,7 +15,7 @@ namespace {
 
 constexpr std::int64_t now_seconds = 1'750'000'000;
 const std::string url = "https://wfm.example.com:8443/api/v1/clients/c1/deployments/d1/status?x=1";
-const std::string body = R"({"kind":"DeploymentStatusManifest"})";
+const std::string kStatusBody = R"({"kind":"DeploymentStatusManifest"})";
 
 PublicKey key_of(const margo::testing::TestIdentity& identity) {
   auto certificate = parse_certificate(identity.certificate_der);
@@ -38,7 +38,7 @@ SignOptions options(std::int64_t created = now_seconds) {
 }
 
 HttpRequest valid_request(KeyKind kind = KeyKind::ec_p256) {
-  return margo::testing::signed_request(margo::testing::identity(kind), "POST", url, body, options());
+  return margo::testing::signed_request(margo::testing::identity(kind), "POST", url, kStatusBody, options());
 }
 
 Result<VerifiedSignature> verify(const HttpRequest& request, KeyKind kind = KeyKind::ec_p256,
@@ -71,20 +71,22 @@ TEST_CASE("signature verifier: RSA keys also verify rsa-pss-sha512, and alg must
   const auto& rsa = margo::testing::identity(KeyKind::rsa_2048);
   auto sign = options();
   sign.algorithm = "rsa-pss-sha512";
-  const auto pss = verify(margo::testing::signed_request(rsa, "POST", url, body, sign), KeyKind::rsa_2048);
+  const auto pss =
+      verify(margo::testing::signed_request(rsa, "POST", url, kStatusBody, sign), KeyKind::rsa_2048);
   REQUIRE(pss.ok());
   CHECK(pss->algorithm == "rsa-pss-sha512");
 
   sign.extra_params = R"(;alg="rsa-pss-sha512")";
-  CHECK(verify(margo::testing::signed_request(rsa, "POST", url, body, sign), KeyKind::rsa_2048).ok());
+  CHECK(verify(margo::testing::signed_request(rsa, "POST", url, kStatusBody, sign), KeyKind::rsa_2048).ok());
   sign.extra_params = R"(;alg="rsa-v1_5-sha256")";  // names another algorithm than the one used
-  CHECK(failure_of(verify(margo::testing::signed_request(rsa, "POST", url, body, sign), KeyKind::rsa_2048))
+  CHECK(failure_of(
+            verify(margo::testing::signed_request(rsa, "POST", url, kStatusBody, sign), KeyKind::rsa_2048))
             .rfind("signature.invalid", 0) == 0);
 
   auto ec = options();
   ec.extra_params = R"(;alg="rsa-pss-sha512")";
-  const auto mismatch = verify(
-      margo::testing::signed_request(margo::testing::identity(KeyKind::ec_p256), "POST", url, body, ec));
+  const auto mismatch = verify(margo::testing::signed_request(margo::testing::identity(KeyKind::ec_p256),
+                                                              "POST", url, kStatusBody, ec));
   REQUIRE_FALSE(mismatch.ok());
   CHECK(mismatch.error().code == "signature.policy");
 }
@@ -92,7 +94,7 @@ TEST_CASE("signature verifier: RSA keys also verify rsa-pss-sha512, and alg must
 TEST_CASE("signature verifier: any change to a covered part of the request is caught") {
   SECTION("body, through its Content-Digest") {
     auto request = valid_request();
-    request.headers.set("Content-Digest", margo::testing::sha256_content_digest(body + "x"));
+    request.headers.set("Content-Digest", margo::testing::sha256_content_digest(kStatusBody + "x"));
     CHECK(failure_of(verify(request)).rfind("signature.invalid", 0) == 0);
   }
   SECTION("method") {
@@ -131,29 +133,31 @@ TEST_CASE("signature verifier: any change to a covered part of the request is ca
 
 TEST_CASE("signature verifier: created must be present and inside the window") {
   const auto& device = margo::testing::identity(KeyKind::ec_p256);
-  CHECK(verify(margo::testing::signed_request(device, "POST", url, body, options(now_seconds - 300))).ok());
-  CHECK(verify(margo::testing::signed_request(device, "POST", url, body, options(now_seconds + 60))).ok());
+  CHECK(verify(margo::testing::signed_request(device, "POST", url, kStatusBody, options(now_seconds - 300)))
+            .ok());
+  CHECK(verify(margo::testing::signed_request(device, "POST", url, kStatusBody, options(now_seconds + 60)))
+            .ok());
 
   const auto stale =
-      verify(margo::testing::signed_request(device, "POST", url, body, options(now_seconds - 301)));
+      verify(margo::testing::signed_request(device, "POST", url, kStatusBody, options(now_seconds - 301)));
   REQUIRE_FALSE(stale.ok());
   CHECK(stale.error().code == "signature.policy");
   CHECK(stale.error().message.find("older") != std::string::npos);
 
   const auto future =
-      verify(margo::testing::signed_request(device, "POST", url, body, options(now_seconds + 61)));
+      verify(margo::testing::signed_request(device, "POST", url, kStatusBody, options(now_seconds + 61)));
   REQUIRE_FALSE(future.ok());
   CHECK(future.error().message.find("future") != std::string::npos);
 
   auto without = options();
   without.with_created = false;
-  const auto missing = verify(margo::testing::signed_request(device, "POST", url, body, without));
+  const auto missing = verify(margo::testing::signed_request(device, "POST", url, kStatusBody, without));
   REQUIRE_FALSE(missing.ok());
   CHECK(missing.error().message.find("created") != std::string::npos);
 
   auto expired = options();
   expired.extra_params = ";expires=" + std::to_string(now_seconds - 1);
-  CHECK(failure_of(verify(margo::testing::signed_request(device, "POST", url, body, expired)))
+  CHECK(failure_of(verify(margo::testing::signed_request(device, "POST", url, kStatusBody, expired)))
             .find("expired") != std::string::npos);
 }
 
@@ -164,7 +168,8 @@ TEST_CASE("signature verifier: keyid and key must be the client's") {
   CHECK(wrong_keyid.error().message.find("keyid") != std::string::npos);
 
   const auto& intruder = margo::testing::identity(KeyKind::ec_p256, true);
-  const auto other_key = verify(margo::testing::signed_request(intruder, "POST", url, body, options()));
+  const auto other_key =
+      verify(margo::testing::signed_request(intruder, "POST", url, kStatusBody, options()));
   REQUIRE_FALSE(other_key.ok());
   CHECK(other_key.error().code == "signature.invalid");
   CHECK(other_key.error().error_class == ErrorClass::security);
@@ -175,7 +180,7 @@ TEST_CASE("signature verifier: the required components must be covered") {
   for (const auto& dropped : {"@method", "@target-uri", "content-digest"}) {
     auto sign = options();
     sign.components.erase(std::find(sign.components.begin(), sign.components.end(), std::string(dropped)));
-    const auto result = verify(margo::testing::signed_request(device, "POST", url, body, sign));
+    const auto result = verify(margo::testing::signed_request(device, "POST", url, kStatusBody, sign));
     INFO(dropped);
     REQUIRE_FALSE(result.ok());
     CHECK(result.error().code == "signature.policy");

@@ -7,9 +7,11 @@
 #include <nlohmann/json.hpp>
 
 #include "agent/adapters/http_server.hpp"
+#include "server_fixture.hpp"
 #include "test_pki.hpp"
 
 using namespace margo;
+using namespace margo::testing;
 using margo::testing::test_pki;
 
 namespace {
@@ -32,17 +34,7 @@ HttpResponse echo(const HttpRequest& request) {
 }
 
 HttpServerOptions tls_options() {
-  HttpServerOptions options;
-  options.tls_certificate_file = test_pki().server_certificate_file;
-  options.tls_private_key_file = test_pki().server_key_file;
-  return options;
-}
-
-std::unique_ptr<HttpServer> start_server(const HttpServerOptions& options, HttpHandler handler = echo) {
-  auto server = HttpServer::start(options, std::move(handler));
-  INFO((server.ok() ? std::string() : server.error().message));
-  REQUIRE(server.ok());
-  return std::move(*server);
+  return options_for(true);
 }
 
 std::unique_ptr<httplib::SSLClient> verified_client(int port) {
@@ -71,7 +63,7 @@ bool handshake_with_version(int port, int version) {
 }  // namespace
 
 TEST_CASE("http server: HTTPS round trip rebuilds the absolute URL from Host and the raw target") {
-  auto server = start_server(tls_options());
+  auto server = start_server(tls_options(), echo);
   REQUIRE(server->scheme() == "https");
   REQUIRE(server->port() > 0);
   CHECK(server->origin() == "https://127.0.0.1:" + std::to_string(server->port()));
@@ -94,7 +86,7 @@ TEST_CASE("http server: HTTPS round trip rebuilds the absolute URL from Host and
 }
 
 TEST_CASE("http server: the Host header is taken as received") {
-  auto server = start_server(HttpServerOptions{});
+  auto server = start_server(HttpServerOptions{}, echo);
   REQUIRE(server->scheme() == "http");
   httplib::Client client("127.0.0.1", server->port());
   const auto result = client.Get("/p?a=b", httplib::Headers{{"Host", "wfm.example:8443"}});
@@ -137,7 +129,7 @@ TEST_CASE("http server: a throwing handler becomes a 500, and the server keeps s
 }
 
 TEST_CASE("http server: TLS 1.2 is the minimum protocol version") {
-  auto server = start_server(tls_options());
+  auto server = start_server(tls_options(), echo);
   CHECK(handshake_with_version(server->port(), TLS1_2_VERSION));
   CHECK(handshake_with_version(server->port(), TLS1_3_VERSION));
   CHECK_FALSE(handshake_with_version(server->port(), TLS1_1_VERSION));
@@ -147,7 +139,7 @@ TEST_CASE("http server: TLS 1.2 is the minimum protocol version") {
 TEST_CASE("http server: stop is prompt even with an idle keep-alive connection open") {
   HttpServerOptions options = tls_options();
   options.keep_alive_timeout = std::chrono::seconds(60);  // stop() shuts idle connections down itself
-  auto server = start_server(options);
+  auto server = start_server(options, echo);
   auto client = verified_client(server->port());
   client->set_keep_alive(true);
   REQUIRE(client->Get("/first"));
@@ -165,7 +157,7 @@ TEST_CASE("http server: stop is prompt even with an idle keep-alive connection o
 }
 
 TEST_CASE("http server: setup failures are errors, not exceptions") {
-  auto first = start_server(HttpServerOptions{});
+  auto first = start_server(HttpServerOptions{}, echo);
   HttpServerOptions same_port;
   same_port.port = first->port();
   const auto busy = HttpServer::start(same_port, echo);

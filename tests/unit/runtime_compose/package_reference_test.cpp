@@ -8,7 +8,7 @@ namespace {
 
 const std::string kDigest = "sha256:" + std::string(64, 'a');
 
-Error error_for(const nlohmann::json& properties) {
+Error reference_error(const nlohmann::json& properties) {
   auto reference = read_package_reference(properties);
   REQUIRE_FALSE(reference.ok());
   CHECK(reference.error().error_class == ErrorClass::permanent);
@@ -55,36 +55,36 @@ TEST_CASE("digest and key are read and checked", "[compose][reference]") {
        {nlohmann::json("sha256:" + std::string(63, 'a')), nlohmann::json("sha256:" + std::string(64, 'A')),
         nlohmann::json("sha512:" + std::string(64, 'a')), nlohmann::json(42)}) {
     INFO(bad.dump());
-    CHECK(error_for({{"packageLocation", "https://x/c.yaml"}, {"packageDigest", bad}}).code ==
+    CHECK(reference_error({{"packageLocation", "https://x/c.yaml"}, {"packageDigest", bad}}).code ==
           "component.invalid_property");
   }
 }
 
 TEST_CASE("plain http is accepted only with a digest", "[compose][reference]") {
-  const Error error = error_for({{"packageLocation", "http://dl.example/c.yaml?token=s3cr3t"}});
+  const Error error = reference_error({{"packageLocation", "http://dl.example/c.yaml?token=s3cr3t"}});
   CHECK(error.code == "compose.insecure_location");
   CHECK_THAT(error.message, Catch::Contains("packageDigest") && !Catch::Contains("s3cr3t"));
   CHECK(read_package_reference({{"packageLocation", "http://dl.example/c.yaml"}, {"packageDigest", kDigest}})
             .ok());
-  CHECK(error_for(
+  CHECK(reference_error(
             {{"packageLocation", "https://dl.example/c.yaml"}, {"keyLocation", "http://dl.example/k.pem"}})
             .code == "compose.insecure_location");
 }
 
 TEST_CASE("unusable locations are refused with the property named", "[compose][reference]") {
-  CHECK_THAT(error_for(nlohmann::json::object()).message, Catch::Contains("packageLocation"));
-  CHECK_THAT(error_for({{"repository", "oci://r.example/x"}}).message, Catch::Contains("OCI"));
-  CHECK_THAT(error_for(nlohmann::json::array()).message, Catch::Contains("object"));
+  CHECK_THAT(reference_error(nlohmann::json::object()).message, Catch::Contains("packageLocation"));
+  CHECK_THAT(reference_error({{"repository", "oci://r.example/x"}}).message, Catch::Contains("OCI"));
+  CHECK_THAT(reference_error(nlohmann::json::array()).message, Catch::Contains("object"));
   for (const nlohmann::json& bad :
        {nlohmann::json(5), nlohmann::json("relative/compose.yaml"), nlohmann::json("ftp://x/c.yaml"),
         nlohmann::json("https://"), nlohmann::json("https://user:pw@x/c.yaml"),
         nlohmann::json("https://x/c.yaml#f"), nlohmann::json("https://x/a b.yaml"),
         nlohmann::json("file://host/c.yaml"), nlohmann::json("file:///a%20b"), nlohmann::json("")}) {
     INFO(bad.dump());
-    const Error error = error_for({{"packageLocation", bad}});
+    const Error error = reference_error({{"packageLocation", bad}});
     CHECK(error.code == "component.invalid_property");
     CHECK_THAT(error.message, Catch::Contains("packageLocation") && !Catch::Contains("pw@"));
   }
-  CHECK_THAT(error_for({{"packageLocation", "https://x/c.yaml"}, {"keyLocation", 7}}).message,
+  CHECK_THAT(reference_error({{"packageLocation", "https://x/c.yaml"}, {"keyLocation", 7}}).message,
              Catch::Contains("keyLocation"));
 }

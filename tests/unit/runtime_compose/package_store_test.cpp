@@ -8,7 +8,7 @@ using namespace margo;
 
 namespace {
 
-const std::string kWork = "/data/compose";
+const std::string kStoreWork = "/data/compose";
 
 PackageContents package(const std::string& marker) {
   return PackageContents{"compose.yaml",
@@ -24,7 +24,7 @@ std::string id_of(const std::string& marker) {
 // What the project has in force, read back as a restarted agent would: the active package's compose
 // file and one of its other files, or "" when none is active.
 std::string in_force(FileSystem& fs, const std::string& project) {
-  ProjectStore store(fs, kWork);
+  ProjectStore store(fs, kStoreWork);
   auto active = store.active(project);
   REQUIRE(active.ok());
   if (!*active) return "";
@@ -44,15 +44,15 @@ std::string in_force(FileSystem& fs, const std::string& project) {
 
 TEST_CASE("a stored package becomes active only when asked, and old ones go afterwards", "[compose][store]") {
   MemoryFileSystem fs;
-  ProjectStore store(fs, kWork);
+  ProjectStore store(fs, kStoreWork);
   auto first = store.store("shop", id_of("one"), package("one"));
   REQUIRE(first.ok());
   CHECK(first->name == "pkg-" + id_of("one").substr(0, 16));
-  CHECK(first->compose_file == kWork + "/shop/" + first->name + "/compose.yaml");
+  CHECK(first->compose_file == kStoreWork + "/shop/" + first->name + "/compose.yaml");
   CHECK(in_force(fs, "shop").empty());
   REQUIRE(store.activate("shop", *first).ok());
   CHECK(in_force(fs, "shop") == "one");
-  auto project_dir = fs.stat(kWork + "/shop");
+  auto project_dir = fs.stat(kStoreWork + "/shop");
   REQUIRE(project_dir.ok());
   CHECK((*project_dir)->mode == 0700);
 
@@ -62,7 +62,7 @@ TEST_CASE("a stored package becomes active only when asked, and old ones go afte
   REQUIRE(store.activate("shop", *second).ok());
   REQUIRE(store.discard_inactive("shop").ok());
   CHECK(in_force(fs, "shop") == "two");
-  auto names = fs.list_directory(kWork + "/shop");
+  auto names = fs.list_directory(kStoreWork + "/shop");
   REQUIRE(names.ok());
   CHECK(*names == std::vector<std::string>{"active", second->name});
 
@@ -72,7 +72,7 @@ TEST_CASE("a stored package becomes active only when asked, and old ones go afte
   CHECK(fs.mutation_count() == mutations + 1);  // create_directories of the project only
 
   REQUIRE(store.remove_project("shop").ok());
-  CHECK_FALSE(*fs.stat(kWork + "/shop"));
+  CHECK_FALSE(*fs.stat(kStoreWork + "/shop"));
   CHECK(store.remove_project("shop").ok());  // removing what is not there
 }
 
@@ -82,7 +82,7 @@ TEST_CASE("a crash at any filesystem step leaves the old or the new package in f
   for (std::uint64_t crash_at = 1; !reached_the_end; ++crash_at) {
     INFO("crash at mutation " << crash_at);
     MemoryFileSystem fs;
-    ProjectStore store(fs, kWork);
+    ProjectStore store(fs, kStoreWork);
     auto old_package = store.store("shop", id_of("old"), package("old"));
     REQUIRE(old_package.ok());
     REQUIRE(store.activate("shop", *old_package).ok());
@@ -114,13 +114,13 @@ TEST_CASE("a crash at any filesystem step leaves the old or the new package in f
 
 TEST_CASE("a corrupt active file is reported, not trusted", "[compose][store]") {
   MemoryFileSystem fs;
-  ProjectStore store(fs, kWork);
-  REQUIRE(fs.create_directories(kWork + "/shop", 0700).ok());
+  ProjectStore store(fs, kStoreWork);
+  REQUIRE(fs.create_directories(kStoreWork + "/shop", 0700).ok());
   for (const std::string bad : {"not json", R"({"package":"../../etc","composeFile":"compose.yaml"})",
                                 R"({"package":"pkg-0123456789abcdef","composeFile":"../x"})",
                                 R"({"package":"pkg-0123456789abcdef"})", "[]"}) {
     INFO(bad);
-    REQUIRE(fs.write_file(kWork + "/shop/active", bad, 0600).ok());
+    REQUIRE(fs.write_file(kStoreWork + "/shop/active", bad, 0600).ok());
     auto active = store.active("shop");
     REQUIRE_FALSE(active.ok());
     CHECK(active.error().code == "compose.state_corrupt");

@@ -10,7 +10,7 @@ namespace {
 
 const ChildEnvironment kBase = base_environment("unix:///run/docker.sock", "/data/compose/.home");
 
-Error error_for(std::vector<ParameterValue> parameters) {
+Error environment_error(std::vector<ParameterValue> parameters) {
   auto environment = project_environment(kBase, parameters);
   REQUIRE_FALSE(environment.ok());
   CHECK(environment.error().code == "compose.invalid_parameter");
@@ -51,7 +51,8 @@ TEST_CASE("reserved names are refused with a clear permanent error", "[compose][
   for (const std::string name : {"PATH", "HOME", "DOCKER_HOST", "DOCKER_CONFIG", "DOCKER_CERT_PATH",
                                  "COMPOSE_FILE", "COMPOSE_PROJECT_NAME", "LD_PRELOAD", "PYTHONPATH"}) {
     INFO(name);
-    CHECK_THAT(error_for({{name, "x"}}).message, Catch::Contains("reserved") && Catch::Contains(name));
+    CHECK_THAT(environment_error({{name, "x"}}).message,
+               Catch::Contains("reserved") && Catch::Contains(name));
   }
   // Not reserved: names that merely contain the words.
   CHECK(project_environment(kBase, {{"MY_PATH", "x"}, {"HOMEPAGE_URL", "y"}, {"XDOCKER_HOST", "z"}}).ok());
@@ -60,19 +61,19 @@ TEST_CASE("reserved names are refused with a clear permanent error", "[compose][
 TEST_CASE("pointers that are not variable names are refused", "[compose][environment]") {
   for (const std::string name : {"", "1ABC", "A-B", "A.B", "A B", "A=B", "storage.retention.days", "ÄB"}) {
     INFO(name);
-    CHECK_THAT(error_for({{name, "x"}}).message, Catch::Contains("environment variable name"));
+    CHECK_THAT(environment_error({{name, "x"}}).message, Catch::Contains("environment variable name"));
   }
 }
 
 TEST_CASE("values that are not scalars are refused without echoing them", "[compose][environment]") {
-  CHECK_THAT(error_for({{"LIST", nlohmann::json::array({1, 2})}}).message, Catch::Contains("array"));
-  CHECK_THAT(error_for({{"MAP", nlohmann::json{{"secret", "s3cr3t"}}}}).message,
+  CHECK_THAT(environment_error({{"LIST", nlohmann::json::array({1, 2})}}).message, Catch::Contains("array"));
+  CHECK_THAT(environment_error({{"MAP", nlohmann::json{{"secret", "s3cr3t"}}}}).message,
              Catch::Contains("object") && !Catch::Contains("s3cr3t"));
-  CHECK_THAT(error_for({{"NOTHING", nullptr}}).message, Catch::Contains("null"));
-  CHECK_THAT(error_for({{"NUL", std::string("a\0b", 3)}}).message, Catch::Contains("NUL"));
+  CHECK_THAT(environment_error({{"NOTHING", nullptr}}).message, Catch::Contains("null"));
+  CHECK_THAT(environment_error({{"NUL", std::string("a\0b", 3)}}).message, Catch::Contains("NUL"));
 }
 
 TEST_CASE("one variable set twice must agree", "[compose][environment]") {
   CHECK(project_environment(kBase, {{"SITE", "a"}, {"SITE", "a"}}).ok());
-  CHECK_THAT(error_for({{"SITE", "a"}, {"SITE", "b"}}).message, Catch::Contains("different values"));
+  CHECK_THAT(environment_error({{"SITE", "a"}, {"SITE", "b"}}).message, Catch::Contains("different values"));
 }

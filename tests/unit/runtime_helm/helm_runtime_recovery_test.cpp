@@ -11,7 +11,7 @@ using nlohmann::json;
 
 namespace {
 
-std::string status_of(const json& revision) {
+std::string recorded_status(const json& revision) {
   return revision["info"]["status"].get<std::string>();
 }
 
@@ -32,12 +32,12 @@ TEST_CASE("an install killed midway leaves pending-install, the next apply unins
   const Error crashed = require_error(rig.apply(spec));
   CHECK(crashed.code == "helm.install_failed");
   CHECK(crashed.message.find("signal 9") != std::string::npos);
-  REQUIRE(status_of(*rig.release(spec.ref)) == "pending-install");
+  REQUIRE(recorded_status(*rig.release(spec.ref)) == "pending-install");
   // Plain helm refuses to touch it now: the adapter has to repair it.
   CHECK(require_observation(rig.inspect(spec.ref)).health == ComponentHealth::progressing);
 
   require_ok(rig.apply(spec));
-  CHECK(status_of(*rig.release(spec.ref)) == "deployed");
+  CHECK(recorded_status(*rig.release(spec.ref)) == "deployed");
   CHECK((*rig.release(spec.ref))["config"] == json{{"a", 1}});
   CHECK(commands(rig) ==
         std::vector<std::string>{"status", "upgrade", "status", "status", "uninstall", "upgrade"});
@@ -54,13 +54,13 @@ TEST_CASE("an upgrade killed midway leaves pending-upgrade, the next apply rolls
   rig.cluster().crash_next("upgrade");
   const Error crashed = require_error(rig.apply(spec));
   CHECK(crashed.code == "helm.upgrade_failed");
-  REQUIRE(status_of(*rig.release(spec.ref)) == "pending-upgrade");
+  REQUIRE(recorded_status(*rig.release(spec.ref)) == "pending-upgrade");
 
   require_ok(rig.apply(spec));
   const auto history = rig.cluster().history("apps", spec.ref.runtime_name);
   REQUIRE(history.size() == 4);
   CHECK(history[2]["info"]["description"] == "Rollback to 1");
-  CHECK(status_of(history[3]) == "deployed");
+  CHECK(recorded_status(history[3]) == "deployed");
   CHECK(history[3]["chart"]["metadata"]["version"] == "1.1.0");
   CHECK(rig.invocations("rollback").size() == 1);
   CHECK(rig.logs().count("release was left mid-upgrade by an interrupted helm; rolling it back first") == 1);
@@ -75,9 +75,9 @@ TEST_CASE("a rollback killed midway leaves pending-rollback, repaired the same w
   require_error(rig.apply(spec));
   rig.cluster().crash_next("rollback");
   require_error(rig.apply(spec));
-  REQUIRE(status_of(*rig.release(spec.ref)) == "pending-rollback");
+  REQUIRE(recorded_status(*rig.release(spec.ref)) == "pending-rollback");
   require_ok(rig.apply(spec));
-  CHECK(status_of(*rig.release(spec.ref)) == "deployed");
+  CHECK(recorded_status(*rig.release(spec.ref)) == "deployed");
   CHECK((*rig.release(spec.ref))["chart"]["metadata"]["version"] == "1.1.0");
 }
 
@@ -87,13 +87,13 @@ TEST_CASE("an uninstall killed midway leaves uninstalling, remove and apply both
   require_ok(rig.apply(spec));
   rig.cluster().crash_next("uninstall");
   require_error(rig.remove(spec.ref));
-  REQUIRE(status_of(*rig.release(spec.ref)) == "uninstalling");
+  REQUIRE(recorded_status(*rig.release(spec.ref)) == "uninstalling");
   SECTION("remove again") {
     require_ok(rig.remove(spec.ref));
     CHECK_FALSE(rig.release(spec.ref));
   }
   SECTION("apply again") {
     require_ok(rig.apply(spec));
-    CHECK(status_of(*rig.release(spec.ref)) == "deployed");
+    CHECK(recorded_status(*rig.release(spec.ref)) == "deployed");
   }
 }

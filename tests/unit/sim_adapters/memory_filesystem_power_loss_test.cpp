@@ -14,10 +14,10 @@ namespace {
 
 using namespace std::chrono_literals;
 
-constexpr std::size_t kLimit = 1 << 20;
+constexpr std::size_t kPowerLossLimit = 1 << 20;
 
 std::optional<std::string> content(MemoryFileSystem& fs, const std::string& path) {
-  auto read = fs.read_file(path, kLimit);
+  auto read = fs.read_file(path, kPowerLossLimit);
   if (!read) return std::nullopt;
   return std::move(read).value();
 }
@@ -189,7 +189,7 @@ TEST_CASE("paths are normalised and relative paths start at the root", "[memory_
   const auto listing = fs.list_directory("/var/lib/");
   REQUIRE(listing);
   CHECK(*listing == std::vector<std::string>{"x"});
-  CHECK(fs.read_file("", kLimit).error().code == "fs.not_found");
+  CHECK(fs.read_file("", kPowerLossLimit).error().code == "fs.not_found");
 }
 
 TEST_CASE("rename refuses to move a directory into itself and ignores a rename onto itself",

@@ -26,14 +26,14 @@ class RecordingSigner final : public RequestSigner {
   std::vector<std::int64_t> created_times;
 };
 
-struct Fixture {
+struct WfmFixture {
   VirtualExecutor executor;
   RecordingLogSink logs;
   ScriptedHttp http{executor};
   RecordingSigner signer;
   std::unique_ptr<WfmClient> client;
 
-  explicit Fixture(std::string sbi_url = "https://wfm.example:8443/v1alpha2/margo/", bool sign = true) {
+  explicit WfmFixture(std::string sbi_url = "https://wfm.example:8443/v1alpha2/margo/", bool sign = true) {
     WfmClientOptions options;
     options.sbi_url = std::move(sbi_url);
     options.certificate_der = std::string("\x30\x82\x01\x00", 4);
@@ -58,7 +58,7 @@ struct Fixture {
 }  // namespace
 
 TEST_CASE("onboarding posts the base64 DER certificate, signed with the public-key key id") {
-  Fixture fixture;
+  WfmFixture fixture;
   fixture.http.respond = [](const HttpRequest&) {
     return Result<HttpResponse>(response(201, R"({"clientId":"c-1"})"));
   };
@@ -83,7 +83,7 @@ TEST_CASE("an unusable clientId from the WFM is refused") {
   for (const char* body : {R"({"clientId":"../../etc"})", R"({"clientId":""})", R"({"id":"x"})", "not json",
                            R"({"clientId":42})"}) {
     INFO(body);
-    Fixture fixture;
+    WfmFixture fixture;
     fixture.http.respond = [body](const HttpRequest&) { return Result<HttpResponse>(response(201, body)); };
     auto client_id = fixture.await<std::string>([&](auto done) { fixture.client->onboard(done); });
     REQUIRE_FALSE(client_id.ok());
@@ -101,7 +101,7 @@ TEST_CASE("WFM answers map to error classes with status, Retry-After and the WFM
         Case{404, ErrorClass::permanent}, Case{422, ErrorClass::permanent}, Case{429, ErrorClass::retryable},
         Case{500, ErrorClass::retryable}, Case{503, ErrorClass::retryable}}) {
     INFO(c.status);
-    Fixture fixture;
+    WfmFixture fixture;
     fixture.http.respond = [&](const HttpRequest&) {
       return Result<HttpResponse>(
           response(c.status, R"({"error":"Client rejected"})", {{"Retry-After", "42"}}));
@@ -116,7 +116,7 @@ TEST_CASE("WFM answers map to error classes with status, Retry-After and the WFM
 }
 
 TEST_CASE("manifest polls send Accept and If-None-Match and return 304 as not modified") {
-  Fixture fixture;
+  WfmFixture fixture;
   fixture.client->set_client_id("c-1");
   fixture.http.respond = [](const HttpRequest&) { return Result<HttpResponse>(response(304)); };
   auto fetched = fixture.await<ManifestFetch>(
@@ -132,7 +132,7 @@ TEST_CASE("manifest polls send Accept and If-None-Match and return 304 as not mo
 }
 
 TEST_CASE("each exchange is logged at debug with its path, outcome and duration") {
-  Fixture fixture;
+  WfmFixture fixture;
   fixture.client->set_client_id("c-1");
   fixture.http.latency = 250ms;
   int calls = 0;
@@ -159,7 +159,7 @@ TEST_CASE("each exchange is logged at debug with its path, outcome and duration"
 }
 
 TEST_CASE("a 200 manifest keeps the exact body bytes, ETag and Content-Type") {
-  Fixture fixture;
+  WfmFixture fixture;
   fixture.client->set_client_id("c-1");
   const std::string body = "{\"manifestVersion\": 1 ,\n \"bundle\":null,\"deployments\":[]}";
   fixture.http.respond = [&](const HttpRequest&) {
@@ -176,7 +176,7 @@ TEST_CASE("a 200 manifest keeps the exact body bytes, ETag and Content-Type") {
 }
 
 TEST_CASE("calls that need a clientId fail cleanly before onboarding") {
-  Fixture fixture;
+  WfmFixture fixture;
   auto fetched =
       fixture.await<ManifestFetch>([&](auto done) { fixture.client->fetch_manifest(std::nullopt, done); });
   REQUIRE_FALSE(fetched.ok());
@@ -185,7 +185,7 @@ TEST_CASE("calls that need a clientId fail cleanly before onboarding") {
 }
 
 TEST_CASE("capabilities: POST first, PUT after; status reports go to the deployment's status path") {
-  Fixture fixture;
+  WfmFixture fixture;
   fixture.client->set_client_id("c-1");
   fixture.http.respond = [](const HttpRequest&) { return Result<HttpResponse>(response(201)); };
   REQUIRE(
@@ -208,7 +208,7 @@ TEST_CASE("capabilities: POST first, PUT after; status reports go to the deploym
 }
 
 TEST_CASE("artifact urls must stay on the WFM's origin") {
-  Fixture fixture("https://wfm.example");
+  WfmFixture fixture("https://wfm.example");
   fixture.client->set_client_id("c-1");
   fixture.http.respond = [](const HttpRequest&) { return Result<HttpResponse>(response(200, "bytes")); };
   auto ok = fixture.await<std::string>([&](auto done) {
@@ -234,7 +234,7 @@ TEST_CASE("artifact urls must stay on the WFM's origin") {
 }
 
 TEST_CASE("the root CA download decodes base64 DER or PEM and is not signed") {
-  Fixture fixture;
+  WfmFixture fixture;
   const std::string der("\x30\x03\x02\x01\x01", 5);
   fixture.http.respond = [&](const HttpRequest&) {
     return Result<HttpResponse>(response(200, R"({"certificate":")" + base64_encode(der) + R"("})"));
@@ -248,7 +248,7 @@ TEST_CASE("the root CA download decodes base64 DER or PEM and is not signed") {
 }
 
 TEST_CASE("with signing switched off no signature is added") {
-  Fixture fixture("https://wfm.example", /*sign=*/false);
+  WfmFixture fixture("https://wfm.example", /*sign=*/false);
   fixture.client->set_client_id("c-1");
   fixture.http.respond = [](const HttpRequest&) { return Result<HttpResponse>(response(304)); };
   REQUIRE(fixture.await<ManifestFetch>([&](auto done) { fixture.client->fetch_manifest(std::nullopt, done); })

@@ -13,7 +13,7 @@
 namespace margo::test {
 namespace {
 
-const WallTime kNotBefore{std::chrono::seconds(1735689600)};  // 2025-01-01T00:00:00Z
+const WallTime kIdentityNotBefore{std::chrono::seconds(1735689600)};  // 2025-01-01T00:00:00Z
 constexpr std::chrono::seconds kValidity = std::chrono::hours(24 * 365 * 10);
 
 struct X509Free {
@@ -28,7 +28,7 @@ std::unique_ptr<X509, X509Free> parse_x509(const std::string& pem) {
 }
 
 GeneratedIdentity generate(std::string_view common_name = "margo-device-42") {
-  auto identity = generate_self_signed_identity(common_name, kNotBefore, kValidity);
+  auto identity = generate_self_signed_identity(common_name, kIdentityNotBefore, kValidity);
   REQUIRE(identity.ok());
   return *identity;
 }
@@ -46,8 +46,8 @@ TEST_CASE("A generated identity loads back: key and certificate match, CN and va
   REQUIRE(certificate.ok());
   CHECK(certificate->matches(*key));
   CHECK(certificate->subject_common_name() == "margo-device-42");
-  CHECK(certificate->not_before() == kNotBefore);
-  CHECK(certificate->not_after() == kNotBefore + kValidity);
+  CHECK(certificate->not_before() == kIdentityNotBefore);
+  CHECK(certificate->not_after() == kIdentityNotBefore + kValidity);
 
   // The key signs what the certificate's public key verifies.
   auto signature = sign_message(*key, SignatureAlgorithm::ecdsa_p256_sha256, "hello");
@@ -94,16 +94,17 @@ TEST_CASE("Every generated identity has its own key and serial", "[identity]") {
 }
 
 TEST_CASE("Bad identity parameters are refused", "[identity]") {
-  CHECK(generate_self_signed_identity("", kNotBefore, kValidity).error().code == "identity.bad_common_name");
-  CHECK(generate_self_signed_identity(std::string(65, 'x'), kNotBefore, kValidity).error().code ==
+  CHECK(generate_self_signed_identity("", kIdentityNotBefore, kValidity).error().code ==
         "identity.bad_common_name");
-  CHECK(generate_self_signed_identity("a\nb", kNotBefore, kValidity).error().code ==
+  CHECK(generate_self_signed_identity(std::string(65, 'x'), kIdentityNotBefore, kValidity).error().code ==
         "identity.bad_common_name");
-  CHECK(generate_self_signed_identity("ok", kNotBefore, std::chrono::seconds(0)).error().code ==
+  CHECK(generate_self_signed_identity("a\nb", kIdentityNotBefore, kValidity).error().code ==
+        "identity.bad_common_name");
+  CHECK(generate_self_signed_identity("ok", kIdentityNotBefore, std::chrono::seconds(0)).error().code ==
         "identity.bad_validity");
-  CHECK(generate_self_signed_identity("ok", kNotBefore, std::chrono::seconds::max()).error().code ==
+  CHECK(generate_self_signed_identity("ok", kIdentityNotBefore, std::chrono::seconds::max()).error().code ==
         "identity.bad_validity");
-  CHECK(generate_self_signed_identity(std::string(64, 'x'), kNotBefore, kValidity).ok());
+  CHECK(generate_self_signed_identity(std::string(64, 'x'), kIdentityNotBefore, kValidity).ok());
 }
 
 }  // namespace margo::test

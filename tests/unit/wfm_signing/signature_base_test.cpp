@@ -68,13 +68,13 @@ std::string error_code(const Result<SignatureBase>& result) {
   return result.ok() ? "ok" : result.error().code;
 }
 
-constexpr std::int64_t kCreated = 1618884473;
+constexpr std::int64_t kSignatureCreated = 1618884473;
 
 }  // namespace
 
 TEST_CASE("B.2.1: the minimal base (no components, nonce) matches the RFC", "[signature_base][rfc9421]") {
   auto base = base_for(rfc_test_request(), {{},
-                                            {{"created", kCreated},
+                                            {{"created", kSignatureCreated},
                                              {"keyid", std::string("test-key-rsa-pss")},
                                              {"nonce", std::string("b3k2pp5k7z-50gnwp.yemd")}}});
   REQUIRE(base.ok());
@@ -86,7 +86,7 @@ TEST_CASE("B.2.2: selective components with @query-param and tag match the RFC",
           "[signature_base][rfc9421]") {
   auto base = base_for(rfc_test_request(), {{component("@authority"), component("content-digest"),
                                              ComponentIdentifier::query_param("Pet")},
-                                            {{"created", kCreated},
+                                            {{"created", kSignatureCreated},
                                              {"keyid", std::string("test-key-rsa-pss")},
                                              {"tag", std::string("header-example")}}});
   REQUIRE(base.ok());
@@ -95,11 +95,11 @@ TEST_CASE("B.2.2: selective components with @query-param and tag match the RFC",
 }
 
 TEST_CASE("B.2.3: full coverage matches the RFC", "[signature_base][rfc9421]") {
-  auto base =
-      base_for(rfc_test_request(), {{component("date"), component("@method"), component("@path"),
-                                     component("@query"), component("@authority"), component("content-type"),
-                                     component("content-digest"), component("content-length")},
-                                    {{"created", kCreated}, {"keyid", std::string("test-key-rsa-pss")}}});
+  auto base = base_for(rfc_test_request(),
+                       {{component("date"), component("@method"), component("@path"), component("@query"),
+                         component("@authority"), component("content-type"), component("content-digest"),
+                         component("content-length")},
+                        {{"created", kSignatureCreated}, {"keyid", std::string("test-key-rsa-pss")}}});
   REQUIRE(base.ok());
   CHECK(base->base == rfc9421_file("b2.3.signature-base.txt"));
   CHECK(base->signature_params == signature_params_of("b2.3"));
