@@ -18,6 +18,7 @@
 #include "agent/app/workload_runtimes.hpp"
 #include "agent/core/agent.hpp"
 #include "agent/core/paths.hpp"
+#include "agent/core/recurring_warning.hpp"
 #include "agent/wfm/rfc9421_signer.hpp"
 #include "agent/wfm/wfm_client.hpp"
 
@@ -176,7 +177,15 @@ int run_agent_service(const AgentConfig& config) {
                                     {"config", config.source_file},
                                     {"sbiUrl", config.wfm.sbi_url},
                                     {"certificate", identity->certificate_path}});
-  if (config.wfm.plain_http()) remind_plain_http(loop, log, config.wfm.sbi_url);
+  // Plain HTTP was chosen in the config (tlsHelper off): said at start and every hour, so nobody forgets
+  // that this device talks to its WFM unencrypted.
+  std::unique_ptr<RecurringWarning> plain_http_warning;
+  if (config.wfm.plain_http()) {
+    plain_http_warning = std::make_unique<RecurringWarning>(
+        loop, log, kPlainHttpReminder,
+        "traffic to the WFM is unencrypted: plain HTTP, tlsHelper disabled (use only in a trusted network)",
+        std::vector<LogField>{{"sbiUrl", config.wfm.sbi_url}});
+  }
   loop.post([&] {
     agent.start([&](const Error&) {
       exit_code = kExitFatal;
