@@ -7,6 +7,7 @@
 #include <set>
 #include <sstream>
 
+#include "sim/requirements.hpp"
 #include "sim/scenario_events.hpp"
 #include "sim/scenario_reader.hpp"
 
@@ -24,7 +25,7 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
                  {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
                   "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode",
                   "allSignaturesVerified", "deployments", "statusSequence", "runtimeComponents",
-                  "maxRuntimeApplies", "outboxEmpty", "quietWindows"});
+                  "maxRuntimeApplies", "outboxEmpty", "quietWindows", "requirements"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
   if (node["onboardings"]) expect.onboardings = read.count(node["onboardings"], "expect.onboardings");
@@ -74,6 +75,23 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   }
   if (node["allSignaturesVerified"])
     expect.all_signatures_verified = read.flag(node["allSignaturesVerified"], "expect.allSignaturesVerified");
+  if (const auto requirements = node["requirements"]) {
+    if (!requirements.IsMap()) read.fail(requirements, "expect.requirements", "expected a mapping");
+    for (const auto& entry : requirements) {
+      const std::string key = entry.first.as<std::string>();
+      const std::string where = "expect.requirements." + key;
+      if (!is_expectation_key(key)) read.fail(entry.first, where, "not an expectation key");
+      if (!entry.second.IsSequence() || entry.second.size() == 0)
+        read.fail(entry.second, where, "expected a list of checklist item numbers");
+      for (const auto& item : entry.second) {
+        const auto number = read.count(item, where);
+        if (requirement_title(static_cast<int>(number)).empty())
+          read.fail(item, where,
+                    "checklist item " + std::to_string(number) + " is not one the scenarios check");
+        expect.requirements[key].push_back(static_cast<int>(number));
+      }
+    }
+  }
   return expect;
 }
 

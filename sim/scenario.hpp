@@ -42,6 +42,8 @@ struct Expectations {
   std::optional<std::uint64_t> max_runtime_applies;  // successful applies, all runtimes together
   bool outbox_empty = false;                         // every status report delivered
   std::vector<DailyWindow> quiet_windows;            // the WFM saw no request inside these (UTC)
+  // Checklist items an expectation key shows in this scenario, instead of the key's defaults.
+  std::map<std::string, std::vector<int>> requirements;
 };
 
 struct Scenario {

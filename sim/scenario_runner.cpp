@@ -1,6 +1,7 @@
 #include "sim/scenario_runner.hpp"
 
 #include "agent/core/encoding.hpp"
+#include "sim/requirements.hpp"
 #include "sim/timeline.hpp"
 
 namespace margo::sim {
@@ -66,40 +67,53 @@ std::vector<std::string> received_states(DeviceWorld& world, const std::string& 
 
 namespace {
 
-void check(std::vector<std::string>& failures, bool holds, const std::string& what) {
-  if (!holds) failures.push_back(what);
-}
+// Collects verdicts, each tagged with the scenario's requirements for its key or the defaults.
+class VerdictList {
+ public:
+  explicit VerdictList(const std::map<std::string, std::vector<int>>& overrides) : overrides_(overrides) {}
 
-std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSummary& summary,
-                                  DeviceWorld& world) {
-  std::vector<std::string> failures;
+  void operator()(const std::string& key, bool holds, std::string evidence) {
+    const auto named = overrides_.find(key);
+    verdicts_.push_back(Verdict{key, named != overrides_.end() ? named->second : default_requirements(key),
+                                holds, std::move(evidence)});
+  }
+  std::vector<Verdict> take() { return std::move(verdicts_); }
+
+ private:
+  const std::map<std::string, std::vector<int>>& overrides_;
+  std::vector<Verdict> verdicts_;
+};
+
+std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary& summary,
+                              DeviceWorld& world) {
+  VerdictList check(expect.requirements);
   const auto number = [](std::uint64_t value) { return std::to_string(value); };
   if (expect.agent_phase)
-    check(failures, summary.agent_phase == *expect.agent_phase,
+    check("agentPhase", summary.agent_phase == *expect.agent_phase,
           "agent phase is " + summary.agent_phase + ", expected " + *expect.agent_phase);
   if (expect.onboardings)
-    check(failures, summary.onboardings == *expect.onboardings,
+    check("onboardings", summary.onboardings == *expect.onboardings,
           number(summary.onboardings) + " onboardings, expected " + number(*expect.onboardings));
   if (expect.onboarding_requests)
-    check(failures, summary.onboarding_requests == *expect.onboarding_requests,
+    check("onboardingRequests", summary.onboarding_requests == *expect.onboarding_requests,
           number(summary.onboarding_requests) + " onboarding requests, expected " +
               number(*expect.onboarding_requests));
   if (expect.min_polls)
-    check(failures, summary.polls >= *expect.min_polls,
+    check("minPolls", summary.polls >= *expect.min_polls,
           number(summary.polls) + " polls, expected at least " + number(*expect.min_polls));
   if (expect.max_polls)
-    check(failures, summary.polls <= *expect.max_polls,
+    check("maxPolls", summary.polls <= *expect.max_polls,
           number(summary.polls) + " polls, expected at most " + number(*expect.max_polls));
   if (expect.min_not_modified)
     check(
-        failures, summary.not_modified >= *expect.min_not_modified,
+        "minNotModified", summary.not_modified >= *expect.min_not_modified,
         number(summary.not_modified) + " 304 answers, expected at least " + number(*expect.min_not_modified));
   if (expect.max_failed_polls)
     check(
-        failures, summary.failed_polls <= *expect.max_failed_polls,
+        "maxFailedPolls", summary.failed_polls <= *expect.max_failed_polls,
         number(summary.failed_polls) + " failed polls, expected at most " + number(*expect.max_failed_polls));
   if (expect.capabilities_reports)
-    check(failures, summary.capabilities_reports == *expect.capabilities_reports,
+    check("capabilitiesReports", summary.capabilities_reports == *expect.capabilities_reports,
           number(summary.capabilities_reports) + " capabilities reports, expected " +
               number(*expect.capabilities_reports));
   if (expect.manifest_version) {
@@ -110,28 +124,30 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
       accepted = number(version);
       matches = version == *expect.manifest_version;
     }
-    check(failures, matches,
+    check("manifestVersion", matches,
           "accepted manifestVersion is " + accepted + ", expected " + number(*expect.manifest_version));
   }
   if (expect.fatal_code) {
     const std::string code = world.fatal_error() ? world.fatal_error()->code : "none";
-    check(failures, code == *expect.fatal_code,
+    check("fatalCode", code == *expect.fatal_code,
           "fatal error is " + code + ", expected " + *expect.fatal_code);
-  } else if (world.fatal_error()) {
-    failures.push_back("the agent stopped itself: " + world.fatal_error()->message);
+  } else {
+    check("noFatalError", !world.fatal_error(),
+          world.fatal_error() ? "the agent stopped itself: " + world.fatal_error()->message
+                              : "the agent did not stop itself");
   }
   for (const auto& [id, expected] : expect.deployments) {
     const auto found = summary.deployments.find(id);
     const std::string actual = found == summary.deployments.end() ? "absent" : found->second;
-    check(failures, actual == expected, "deployment " + id + " is " + actual + ", expected " + expected);
+    check("deployments", actual == expected, "deployment " + id + " is " + actual + ", expected " + expected);
   }
   for (const auto& [id, expected] : expect.status_sequences) {
     const auto received = received_states(world, id);
-    check(failures, received == expected,
+    check("statusSequence", received == expected,
           "status reports for " + id + " were [" + join(received) + "], expected [" + join(expected) + "]");
   }
   if (expect.runtime_components)
-    check(failures, summary.runtime_components == *expect.runtime_components,
+    check("runtimeComponents", summary.runtime_components == *expect.runtime_components,
           number(summary.runtime_components) + " components installed, expected " +
               number(*expect.runtime_components));
   if (!expect.quiet_windows.empty()) {
@@ -139,18 +155,19 @@ std::vector<std::string> evaluate(const Expectations& expect, const ScenarioSumm
     std::size_t inside = 0;
     for (const auto& exchange : world.wfm().exchanges())
       inside += quiet.in_downtime(exchange.wall_time) ? 1 : 0;
-    check(failures, inside == 0, number(inside) + " requests reached the WFM inside the quiet windows");
+    check("quietWindows", inside == 0, number(inside) + " requests reached the WFM inside the quiet windows");
   }
   if (expect.max_runtime_applies)
-    check(failures, summary.runtime_applies <= *expect.max_runtime_applies,
+    check("maxRuntimeApplies", summary.runtime_applies <= *expect.max_runtime_applies,
           number(summary.runtime_applies) + " runtime applies, expected at most " +
               number(*expect.max_runtime_applies));
   if (expect.outbox_empty)
-    check(failures, summary.outbox == 0, number(summary.outbox) + " status reports still waiting to be sent");
+    check("outboxEmpty", summary.outbox == 0,
+          number(summary.outbox) + " status reports still waiting to be sent");
   if (expect.all_signatures_verified)
-    check(failures, summary.signatures_rejected == 0,
+    check("allSignaturesVerified", summary.signatures_rejected == 0,
           number(summary.signatures_rejected) + " requests with a missing or failed signature");
-  return failures;
+  return check.take();
 }
 
 }  // namespace
@@ -174,7 +191,9 @@ ScenarioResult run_scenario(const Scenario& scenario, std::optional<std::uint64_
   ScenarioResult result;
   result.seed = options.seed;
   result.summary = summarise(world);
-  result.failures = evaluate(scenario.expect, result.summary, world);
+  result.verdicts = evaluate(scenario.expect, result.summary, world);
+  for (const auto& verdict : result.verdicts)
+    if (!verdict.passed) result.failures.push_back(verdict.evidence);
   result.timeline = render_timeline(world.log().records());
   result.trace_sha256 = sha256_hex(result.timeline);
   return result;

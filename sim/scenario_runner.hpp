@@ -30,9 +30,18 @@ struct ScenarioSummary {
   std::map<std::string, std::string> deployments;  // id -> state, from the agent's saved state
 };
 
+// One expectation checked at the end of a run, and the checklist items it shows.
+struct Verdict {
+  std::string expectation;        // the scenario file's key: "manifestVersion"
+  std::vector<int> requirements;  // checklist items (../shared/spec/margo-api.md section 7)
+  bool passed = false;
+  std::string evidence;  // what was seen: "accepted manifestVersion is 3, expected 3"
+};
+
 struct ScenarioResult {
   std::uint64_t seed = 0;
-  std::vector<std::string> failures;  // expectations that did not hold; empty: passed
+  std::vector<Verdict> verdicts;      // every expectation checked, in the file's order of keys
+  std::vector<std::string> failures;  // the evidence of those that did not hold; empty: passed
   ScenarioSummary summary;
   std::string timeline;
   std::string trace_sha256;  // of the timeline: equal for equal seeds

@@ -1,0 +1,142 @@
+// Scenario verdicts as a conformance table: each expectation names checklist items, a row fails when
+// any expectation naming it failed, JUnit XML has a testcase per row, and margo-sim writes the same
+// trace bytes for the same seed.
+
+#include <catch2/catch.hpp>
+
+#include <cstdlib>
+#include <fstream>
+#include <sstream>
+
+#include "sim/conformance_report.hpp"
+#include "sim/requirements.hpp"
+#include "sim/scenario.hpp"
+
+using namespace margo;
+using namespace margo::sim;
+
+namespace {
+
+// A short deploy: one compose deployment installed, then polled idle.
+std::string deploy_scenario(const std::string& expectations) {
+  return "name: short-deploy\nseed: 7\nduration: 10m\nagent: {pollInterval: 15s}\nevents:\n"
+         "  - at: 1m\n    deployments:\n      - {id: d-1, type: compose, components: [web]}\n"
+         "expect:\n" +
+         expectations;
+}
+
+ScenarioResult run(const std::string& yaml) {
+  auto scenario = parse_scenario(yaml, "test.yaml");
+  INFO((scenario ? std::string() : scenario.error().message));
+  REQUIRE(scenario.ok());
+  return run_scenario(*scenario);
+}
+
+const RequirementRow* row_of(const std::vector<RequirementRow>& rows, int item) {
+  for (const auto& row : rows)
+    if (row.item == item) return &row;
+  return nullptr;
+}
+
+std::string read_all(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace
+
+TEST_CASE("every expectation names checklist items the catalogue knows") {
+  for (const char* key : {"agentPhase", "onboardings", "minPolls", "minNotModified", "capabilitiesReports",
+                          "manifestVersion", "allSignaturesVerified", "deployments", "statusSequence",
+                          "runtimeComponents", "outboxEmpty", "quietWindows"}) {
+    INFO(key);
+    const auto items = default_requirements(key);
+    CHECK_FALSE(items.empty());
+    for (const int item : items) CHECK_FALSE(requirement_title(item).empty());
+  }
+  CHECK(default_requirements("noSuchKey").empty());
+}
+
+TEST_CASE("a passing run: every row passes, and each row lists the expectations naming it") {
+  const auto result = run(deploy_scenario(
+      "  manifestVersion: 2\n  deployments: {d-1: installed}\n  statusSequence: {d-1: [pending, installing, "
+      "installed]}\n  minNotModified: 10\n"));
+  INFO(requirement_table(result));
+  REQUIRE(result.passed());
+  const auto rows = requirement_rows(result);
+  for (const int item : {1, 19, 41, 45, 56, 57, 58, 79, 82}) {
+    INFO(item);
+    const auto* row = row_of(rows, item);
+    REQUIRE(row != nullptr);
+    CHECK(row->passed);
+  }
+  CHECK(row_of(rows, 57)->verdicts.size() == 1);  // deployments
+  CHECK(row_of(rows, 57)->verdicts.front()->expectation == "deployments");
+}
+
+TEST_CASE("a failed expectation fails the rows it names and no others") {
+  const auto result = run(deploy_scenario("  manifestVersion: 9\n  deployments: {d-1: installed}\n"));
+  const auto rows = requirement_rows(result);
+  CHECK_FALSE(result.passed());
+  for (const int item : {45, 58, 59}) CHECK_FALSE(row_of(rows, item)->passed);
+  for (const int item : {56, 57, 19}) CHECK(row_of(rows, item)->passed);
+  const std::string table = requirement_table(result);
+  CHECK(table.find("FAILED: manifestVersion: accepted manifestVersion is 2, expected 9") !=
+        std::string::npos);
+}
+
+TEST_CASE("a scenario names its own checklist items for a key; unknown keys and items are refused") {
+  const auto result =
+      run(deploy_scenario("  deployments: {d-1: installed}\n  requirements: {deployments: [52, 53]}\n"));
+  const auto rows = requirement_rows(result);
+  CHECK(row_of(rows, 52) != nullptr);
+  CHECK(row_of(rows, 57) == nullptr);
+
+  const auto unknown_key = parse_scenario(deploy_scenario("  requirements: {pollCount: [39]}\n"), "t.yaml");
+  REQUIRE_FALSE(unknown_key.ok());
+  CHECK(unknown_key.error().message.find("expect.requirements.pollCount") != std::string::npos);
+  const auto unknown_item =
+      parse_scenario(deploy_scenario("  requirements: {deployments: [95]}\n"), "t.yaml");
+  REQUIRE_FALSE(unknown_item.ok());
+  CHECK(unknown_item.error().message.find("checklist item 95") != std::string::npos);
+}
+
+TEST_CASE("JUnit XML: a testcase per checklist item per scenario, failures with evidence and the replay") {
+  std::vector<ScenarioRun> runs;
+  runs.push_back({"good", "scenarios/good.yaml", run(deploy_scenario("  deployments: {d-1: installed}\n"))});
+  runs.push_back({"bad <one>", "scenarios/bad.yaml", run(deploy_scenario("  manifestVersion: 9\n"))});
+  const std::string xml = junit_xml(runs);
+  CHECK(xml.rfind("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites", 0) == 0);
+  CHECK(xml.find("<testsuite name=\"good\" tests=\"") != std::string::npos);
+  CHECK(xml.find("<testsuite name=\"bad &lt;one&gt;\"") != std::string::npos);
+  CHECK(xml.find("name=\"checklist 45: refuses a manifestVersion that is not strictly greater\">") !=
+        std::string::npos);
+  CHECK(xml.find("replay: margo-sim run scenarios/bad.yaml --seed 7") != std::string::npos);
+  std::size_t testcases = 0;
+  for (auto at = xml.find("<testcase "); at != std::string::npos; at = xml.find("<testcase ", at + 1))
+    ++testcases;
+  CHECK(testcases == requirement_rows(runs[0].result).size() + requirement_rows(runs[1].result).size());
+  CHECK(xml.find("failures=\"0\"") != std::string::npos);
+  CHECK(xml_escaped("a&b\x01<\"'>") == "a&amp;b&lt;&quot;&apos;&gt;");
+}
+
+TEST_CASE("margo-sim run writes the same trace bytes for the same seed, and JUnit for CI") {
+  const std::string bin = MARGO_BINARY_DIR "/bin/margo-sim";
+  const std::string scenario = MARGO_SOURCE_ROOT "/scenarios/rollback-refused.yaml";
+  const std::string dir = MARGO_BINARY_DIR "/tests/unit/sim";
+  const auto run_sim = [&](const std::string& name) {
+    const std::string command = bin + " run " + scenario + " --seed 5 --quiet --trace " + dir + "/" + name +
+                                ".trace --junit " + dir + "/" + name + ".xml > " + dir + "/" + name +
+                                ".out 2>&1";
+    return std::system(command.c_str());
+  };
+  REQUIRE(run_sim("first") == 0);
+  REQUIRE(run_sim("second") == 0);
+  const std::string trace = read_all(dir + "/first.trace");
+  CHECK(trace.rfind("scenario: rollback-refused (seed 5)\n", 0) == 0);
+  CHECK(trace == read_all(dir + "/second.trace"));
+  CHECK(read_all(dir + "/first.xml").find("<testsuite name=\"rollback-refused\"") != std::string::npos);
+  CHECK(read_all(dir + "/first.out").find("requirements (client checklist") != std::string::npos);
+}
