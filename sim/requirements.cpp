@@ -34,6 +34,7 @@ const std::map<int, std::string_view>& titles() {
       {57, "applies a deployment that is new or whose digest changed"},
       {58, "persists manifestVersion and ETag after reconciliation, not before"},
       {59, "keeps manifestVersion and ETag across restarts"},
+      {60, "If-None-Match carries the manifest's ETag only"},
       {64, "unpacks the bundle: a gzip tar with one YAML per deployment at its root"},
       {67, "installs components in the order listed"},
       {79, "reports status for every state change"},
@@ -61,6 +62,9 @@ const std::map<std::string_view, std::vector<int>>& defaults() {
       {"maxRuntimeApplies", {57}},
       {"outboxEmpty", {79}},
       {"quietWindows", {4, 5}},
+      {"ifNoneMatchAfterFirst200", {41, 60}},
+      {"noRequestsAfterRefusal", {16}},
+      {"reportedBy", {79}},
       // Not a key of the file: the agent must not stop itself unless fatalCode says it should.
       {"noFatalError", {1}},
   };

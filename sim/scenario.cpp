@@ -22,10 +22,27 @@ DailyWindow read_window(const Reader& read, const YAML::Node& node, const std::s
 
 Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   read.only_keys(node, "expect",
-                 {"agentPhase", "onboardings", "onboardingRequests", "minPolls", "maxPolls", "minNotModified",
-                  "maxFailedPolls", "capabilitiesReports", "manifestVersion", "fatalCode",
-                  "allSignaturesVerified", "deployments", "statusSequence", "runtimeComponents",
-                  "maxRuntimeApplies", "outboxEmpty", "quietWindows", "requirements"});
+                 {"agentPhase",
+                  "onboardings",
+                  "onboardingRequests",
+                  "minPolls",
+                  "maxPolls",
+                  "minNotModified",
+                  "maxFailedPolls",
+                  "capabilitiesReports",
+                  "manifestVersion",
+                  "fatalCode",
+                  "allSignaturesVerified",
+                  "deployments",
+                  "statusSequence",
+                  "runtimeComponents",
+                  "maxRuntimeApplies",
+                  "outboxEmpty",
+                  "quietWindows",
+                  "ifNoneMatchAfterFirst200",
+                  "noRequestsAfterRefusal",
+                  "reportedBy",
+                  "requirements"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
   if (node["onboardings"]) expect.onboardings = read.count(node["onboardings"], "expect.onboardings");
@@ -75,6 +92,26 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
   }
   if (node["allSignaturesVerified"])
     expect.all_signatures_verified = read.flag(node["allSignaturesVerified"], "expect.allSignaturesVerified");
+  if (node["ifNoneMatchAfterFirst200"])
+    expect.if_none_match_after_first_200 =
+        read.flag(node["ifNoneMatchAfterFirst200"], "expect.ifNoneMatchAfterFirst200");
+  if (node["noRequestsAfterRefusal"])
+    expect.no_requests_after_refusal =
+        read.flag(node["noRequestsAfterRefusal"], "expect.noRequestsAfterRefusal");
+  if (const auto reported = node["reportedBy"]) {
+    if (!reported.IsMap()) read.fail(reported, "expect.reportedBy", "expected a mapping");
+    for (const auto& entry : reported) {
+      const std::string id = entry.first.as<std::string>();
+      const std::string where = "expect.reportedBy." + id;
+      if (!entry.second.IsMap()) read.fail(entry.second, where, "expected a mapping of state to time");
+      for (const auto& deadline : entry.second) {
+        const std::string state = deadline.first.as<std::string>();
+        if (!deployment_state_from_string(state))
+          read.fail(deadline.first, where + "." + state, "not a deployment state");
+        expect.reported_by[id][state] = read.duration(deadline.second, where + "." + state);
+      }
+    }
+  }
   if (const auto requirements = node["requirements"]) {
     if (!requirements.IsMap()) read.fail(requirements, "expect.requirements", "expected a mapping");
     for (const auto& entry : requirements) {

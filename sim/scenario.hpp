@@ -42,6 +42,12 @@ struct Expectations {
   std::optional<std::uint64_t> max_runtime_applies;  // successful applies, all runtimes together
   bool outbox_empty = false;                         // every status report delivered
   std::vector<DailyWindow> quiet_windows;            // the WFM saw no request inside these (UTC)
+  // Every manifest request after the first 200 carried If-None-Match with an ETag the WFM had served.
+  bool if_none_match_after_first_200 = false;
+  // After an onboarding answered 400, 403 or 409 the WFM saw no request at all.
+  bool no_requests_after_refusal = false;
+  // deployment -> state -> by when (since the start) the WFM must have received that state for it.
+  std::map<std::string, std::map<std::string, Duration>> reported_by;
   // Checklist items an expectation key shows in this scenario, instead of the key's defaults.
   std::map<std::string, std::vector<int>> requirements;
 };

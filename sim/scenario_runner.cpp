@@ -1,5 +1,8 @@
 #include "sim/scenario_runner.hpp"
 
+#include <algorithm>
+#include <set>
+
 #include "agent/core/encoding.hpp"
 #include "sim/requirements.hpp"
 #include "sim/timeline.hpp"
@@ -84,6 +87,58 @@ class VerdictList {
   std::vector<Verdict> verdicts_;
 };
 
+void check_if_none_match(VerdictList& check, DeviceWorld& world) {
+  std::set<std::string> served;  // manifest ETags the WFM answered a 200 with
+  std::uint64_t polls = 0;
+  std::string bad;
+  for (const auto& exchange : world.wfm().exchanges()) {
+    if (exchange.route != fake::RouteClass::manifest) continue;
+    if (!served.empty()) {
+      ++polls;
+      const bool known = exchange.if_none_match && served.contains(*exchange.if_none_match);
+      if (!known && bad.empty())
+        bad = "request #" + std::to_string(exchange.sequence) + " sent " +
+              (exchange.if_none_match ? "If-None-Match: " + *exchange.if_none_match : "no If-None-Match");
+    }
+    if (exchange.status == 200 && !exchange.etag.empty()) served.insert(exchange.etag);
+  }
+  check("ifNoneMatchAfterFirst200", bad.empty() && polls > 0,
+        bad.empty() ? std::to_string(polls) + " polls after the first 200, each with a served ETag"
+                    : bad + ", not an ETag the WFM served");
+}
+
+void check_nothing_after_refusal(VerdictList& check, DeviceWorld& world) {
+  const auto& exchanges = world.wfm().exchanges();
+  const auto refusal = std::find_if(exchanges.begin(), exchanges.end(), [](const fake::Exchange& exchange) {
+    return exchange.route == fake::RouteClass::onboarding && exchange.method == "POST" &&
+           (exchange.status == 400 || exchange.status == 403 || exchange.status == 409);
+  });
+  if (refusal == exchanges.end()) {
+    check("noRequestsAfterRefusal", false, "no onboarding was refused");
+    return;
+  }
+  const auto after = static_cast<std::size_t>(exchanges.end() - refusal - 1);
+  check("noRequestsAfterRefusal", after == 0,
+        std::to_string(after) + " requests after the onboarding answered " + std::to_string(refusal->status));
+}
+
+std::string minutes_and_seconds(Duration time) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(time).count();
+  return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+}
+
+void check_reported_by(VerdictList& check, DeviceWorld& world, const std::string& id,
+                       const std::string& state, Duration deadline) {
+  std::optional<MonoTime> first;
+  for (const auto& client : world.wfm().client_ids())
+    for (const auto& report : world.wfm().status_reports(client))
+      if (report.deployment_id == id && report.state == state && (!first || report.received_at < *first))
+        first = report.received_at;
+  const std::string wanted = id + " " + state + " by " + minutes_and_seconds(deadline);
+  check("reportedBy", first && *first <= deadline,
+        first ? wanted + ": received at " + minutes_and_seconds(*first) : wanted + ": never received");
+}
+
 std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary& summary,
                               DeviceWorld& world) {
   VerdictList check(expect.requirements);
@@ -157,6 +212,10 @@ std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary&
       inside += quiet.in_downtime(exchange.wall_time) ? 1 : 0;
     check("quietWindows", inside == 0, number(inside) + " requests reached the WFM inside the quiet windows");
   }
+  if (expect.if_none_match_after_first_200) check_if_none_match(check, world);
+  if (expect.no_requests_after_refusal) check_nothing_after_refusal(check, world);
+  for (const auto& [id, deadlines] : expect.reported_by)
+    for (const auto& [state, deadline] : deadlines) check_reported_by(check, world, id, state, deadline);
   if (expect.max_runtime_applies)
     check("maxRuntimeApplies", summary.runtime_applies <= *expect.max_runtime_applies,
           number(summary.runtime_applies) + " runtime applies, expected at most " +

@@ -33,6 +33,8 @@ nlohmann::json to_json(const Exchange& exchange) {
       {"responseBytes", exchange.response_bytes},
       {"digest", exchange.digest_outcome},
       {"signature", exchange.signature_outcome},
+      {"ifNoneMatch", exchange.if_none_match ? nlohmann::json(*exchange.if_none_match) : nlohmann::json()},
+      {"etag", exchange.etag},
   };
 }
 

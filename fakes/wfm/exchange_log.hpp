@@ -4,6 +4,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -30,12 +31,15 @@ std::string_view category(std::string_view outcome);
 struct Exchange {
   std::uint64_t sequence = 0;  // 1, 2, ... in arrival order
   WallTime wall_time{};
+  MonoTime mono_time{};  // the WFM's clock when it arrived
   std::string method;
   std::string path;  // as sent, query included
   RouteClass route = RouteClass::unknown;
   std::string client_id;  // empty when the request names none
   int status = 0;
-  std::size_t request_bytes = 0;  // body sizes
+  std::optional<std::string> if_none_match;  // as the client sent it
+  std::string etag;                          // the ETag answered, if any
+  std::size_t request_bytes = 0;             // body sizes
   std::size_t response_bytes = 0;
   std::string digest_outcome = std::string(outcome::not_checked);
   std::string signature_outcome = std::string(outcome::not_checked);

@@ -60,10 +60,13 @@ FakeWfm::FakeWfm(const Executor& clock, FakeWfmOptions options)
 HttpResponse FakeWfm::handle(const HttpRequest& request) {
   Exchange exchange;
   exchange.wall_time = clock_.wall_now();
+  exchange.mono_time = clock_.now();
   exchange.method = request.method;
+  exchange.if_none_match = request.headers.get("If-None-Match");
   exchange.request_bytes = request.body.size();
   HttpResponse response = dispatch(request, exchange);
   exchange.status = response.status;
+  exchange.etag = response.headers.get("ETag").value_or("");
   exchange.response_bytes = response.body.size();
   log_.record(std::move(exchange));
   return response;
@@ -131,7 +134,7 @@ HttpResponse FakeWfm::serve_route(const Route& route, const HttpRequest& request
     case RouteKind::deployment_status: {
       auto state = check_status_manifest(request.body, route.deployment_id);
       if (!state) return error_response(422, "Invalid status", state.error().message);
-      client.statuses.push_back({route.deployment_id, std::move(*state), request.body});
+      client.statuses.push_back({route.deployment_id, std::move(*state), request.body, clock_.now()});
       return empty_response(options_.status_success_status);
     }
     default:

@@ -52,6 +52,7 @@ struct StatusReport {
   std::string deployment_id;
   std::string state;  // status.state
   std::string body;
+  MonoTime received_at{};  // the WFM's clock
 };
 
 class FakeWfm {

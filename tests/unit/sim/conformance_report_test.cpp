@@ -140,3 +140,27 @@ TEST_CASE("margo-sim run writes the same trace bytes for the same seed, and JUni
   CHECK(read_all(dir + "/first.xml").find("<testsuite name=\"rollback-refused\"") != std::string::npos);
   CHECK(read_all(dir + "/first.out").find("requirements (client checklist") != std::string::npos);
 }
+
+TEST_CASE("timed and wire expectations: reported by a deadline, If-None-Match, nothing after a refusal") {
+  SECTION("a deadline the report missed fails row 79 and says when it came") {
+    const auto result = run(deploy_scenario("  reportedBy: {d-1: {installed: 61s, removed: 9m}}\n"));
+    const auto rows = requirement_rows(result);
+    REQUIRE(row_of(rows, 79) != nullptr);
+    CHECK_FALSE(row_of(rows, 79)->passed);
+    const std::string table = requirement_table(result);
+    CHECK(table.find("FAILED: reportedBy: d-1 installed by 1m1s: received at 1m") != std::string::npos);
+    CHECK(table.find("FAILED: reportedBy: d-1 removed by 9m0s: never received") != std::string::npos);
+  }
+  SECTION("a generous deadline and the ETag check hold") {
+    const auto result =
+        run(deploy_scenario("  reportedBy: {d-1: {installed: 3m}}\n  ifNoneMatchAfterFirst200: true\n"));
+    INFO(requirement_table(result));
+    CHECK(result.passed());
+    CHECK(row_of(requirement_rows(result), 41)->passed);
+  }
+  SECTION("noRequestsAfterRefusal needs a refusal to hold") {
+    const auto result = run(deploy_scenario("  noRequestsAfterRefusal: true\n"));
+    CHECK_FALSE(row_of(requirement_rows(result), 16)->passed);
+    CHECK(requirement_table(result).find("no onboarding was refused") != std::string::npos);
+  }
+}
