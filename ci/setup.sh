@@ -6,6 +6,7 @@ packages=(
   build-essential cmake ninja-build ccache pkg-config openssl
   libssl-dev libpoco-dev libyaml-cpp-dev nlohmann-json3-dev libcpp-httplib-dev libboost-dev
   catch2 libtrompeloeil-cpp-dev
+  chromium  # headless, loads the HTML conformance report in tests/integration/html_report
 )
 
 missing=()

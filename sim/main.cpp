@@ -9,12 +9,13 @@
 
 #include "sim/conformance_report.hpp"
 #include "sim/embedded_scenarios.hpp"
+#include "sim/html_report.hpp"
 #include "sim/scenario_runner.hpp"
 
 namespace {
 
 const char* const kUsage =
-    "usage: margo-sim [run] [SCENARIO.yaml...] [--seed N] [--trace F] [--junit F] [--quiet]\n"
+    "usage: margo-sim [run] [SCENARIO.yaml...] [--seed N] [--trace F] [--junit F] [--html F] [--quiet]\n"
     "\n"
     "Runs the real agent core and protocol client (signing included) in virtual time against the fake\n"
     "WFM, following each scenario: timed faults, partitions, restarts and power losses, then checks the\n"
@@ -25,6 +26,7 @@ const char* const kUsage =
     "  --seed N    override the scenarios' seed\n"
     "  --trace F   write the timelines to F (the same seed gives the same bytes)\n"
     "  --junit F   write JUnit XML to F: a testcase per checklist item per scenario\n"
+    "  --html F    write the report to F: one self-contained page, requirement tables and timelines\n"
     "  --quiet     no timeline on the terminal\n"
     "\n"
     "exit codes: 0 passed, 1 an expectation failed, 2 bad command line or scenario\n";
@@ -65,6 +67,7 @@ struct Options {
   std::optional<std::uint64_t> seed;
   std::string trace_path;
   std::string junit_path;
+  std::string html_path;
   bool quiet = false;
 };
 
@@ -89,6 +92,8 @@ std::optional<Options> parse_options(const std::vector<std::string>& arguments, 
       options.trace_path = arguments[++i];
     } else if (word == "--junit" && has_value) {
       options.junit_path = arguments[++i];
+    } else if (word == "--html" && has_value) {
+      options.html_path = arguments[++i];
     } else if (word == "run" && i == 0) {
       continue;
     } else if (!word.empty() && word[0] != '-') {
@@ -158,5 +163,6 @@ int main(int argc, char** argv) {
   }
   if (!options->trace_path.empty() && !write_file(options->trace_path, traces)) return 2;
   if (!options->junit_path.empty() && !write_file(options->junit_path, margo::sim::junit_xml(runs))) return 2;
+  if (!options->html_path.empty() && !write_file(options->html_path, margo::sim::html_report(runs))) return 2;
   return all_passed ? 0 : 1;
 }

@@ -249,6 +249,11 @@ ScenarioResult run_scenario(const Scenario& scenario, std::optional<std::uint64_
 
   ScenarioResult result;
   result.seed = options.seed;
+  result.chart.duration = scenario.duration;
+  for (const auto& event : scenario.events) result.chart.events.emplace_back(event.at, event.description);
+  for (const auto& exchange : world.wfm().exchanges())
+    result.chart.requests.push_back(
+        {exchange.mono_time, std::string(fake::to_string(exchange.route)), exchange.status});
   result.summary = summarise(world);
   result.verdicts = evaluate(scenario.expect, result.summary, world);
   for (const auto& verdict : result.verdicts)

@@ -38,8 +38,21 @@ struct Verdict {
   std::string evidence;  // what was seen: "accepted manifestVersion is 3, expected 3"
 };
 
+// What the report's timeline chart draws: the scenario's events and every request the WFM saw.
+struct ChartMarks {
+  Duration duration{};
+  std::vector<std::pair<Duration, std::string>> events;  // when, what ("WFM down")
+  struct Request {
+    Duration at{};
+    std::string route;  // manifest, status, ...
+    int status = 0;
+  };
+  std::vector<Request> requests;
+};
+
 struct ScenarioResult {
   std::uint64_t seed = 0;
+  ChartMarks chart;
   std::vector<Verdict> verdicts;      // every expectation checked, in the file's order of keys
   std::vector<std::string> failures;  // the evidence of those that did not hold; empty: passed
   ScenarioSummary summary;
