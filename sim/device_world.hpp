@@ -35,6 +35,9 @@ struct DeviceWorldOptions {
   MonitorSettings monitor;
   CommunicationPolicy communication;                     // in UTC: the simulated device's clock is on UTC
   std::vector<std::string> runtimes{"compose", "helm"};  // the runtimes this device has
+  // A deliberately broken client, for the conformance kit's own tests: If-None-Match is taken off every
+  // request before the WFM sees it (a client that ignores its ETag).
+  bool broken_drop_if_none_match = false;
 };
 
 class DeviceWorld {

@@ -144,7 +144,14 @@ Scenario parse(const Reader& read, const YAML::Node& root) {
   if (root["duration"]) scenario.duration = read.duration(root["duration"], "duration");
   if (const auto agent = root["agent"]) {
     read.only_keys(agent, "agent",
-                   {"pollInterval", "logLevel", "signRequests", "pollingHours", "downtime", "runtimes"});
+                   {"pollInterval", "logLevel", "signRequests", "pollingHours", "downtime", "runtimes",
+                    "brokenForTesting"});
+    if (const auto broken = agent["brokenForTesting"]) {
+      const std::string fault = read.text(broken, "agent.brokenForTesting");
+      if (fault != "drop-if-none-match")
+        read.fail(broken, "agent.brokenForTesting", "the only deliberate fault is drop-if-none-match");
+      scenario.world.broken_drop_if_none_match = true;
+    }
     if (const auto runtimes = agent["runtimes"]) {
       if (!runtimes.IsSequence()) read.fail(runtimes, "agent.runtimes", "expected a list of compose, helm");
       scenario.world.runtimes.clear();

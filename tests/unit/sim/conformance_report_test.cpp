@@ -164,3 +164,21 @@ TEST_CASE("timed and wire expectations: reported by a deadline, If-None-Match, n
     CHECK(requirement_table(result).find("no onboarding was refused") != std::string::npos);
   }
 }
+
+TEST_CASE("a deliberately broken client that drops its ETag fails rows 41, 42 and 60, and only those") {
+  const std::string expectations =
+      "  ifNoneMatchAfterFirst200: true\n  minNotModified: 5\n  deployments: {d-1: installed}\n";
+  const auto good = run(deploy_scenario(expectations));
+  INFO(requirement_table(good));
+  REQUIRE(good.passed());
+
+  std::string broken_yaml = deploy_scenario(expectations);
+  const std::string agent_line = "agent: {pollInterval: 15s}";
+  broken_yaml.replace(broken_yaml.find(agent_line), agent_line.size(),
+                      "agent: {pollInterval: 15s, brokenForTesting: drop-if-none-match}");
+  const auto broken = run(broken_yaml);
+  std::vector<int> failed;
+  for (const auto& row : requirement_rows(broken))
+    if (!row.passed) failed.push_back(row.item);
+  CHECK(failed == std::vector<int>{41, 42, 60});
+}
