@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include <nlohmann/json.hpp>
+
 #include "agent/core/paths.hpp"
 #include "agent/wfm/certificate.hpp"
 #include "agent/wfm/rfc9421_signer.hpp"
@@ -75,6 +77,17 @@ DeviceWorld::DeviceWorld(DeviceWorldOptions options)
 }
 
 DeviceWorld::~DeviceWorld() = default;
+
+void DeviceWorld::change_capabilities(const std::string& serial_number) {
+  std::string content(kCapabilities);
+  const std::string field = "\"serialNumber\": \"0001\"";
+  content.replace(content.find(field), field.size(),
+                  "\"serialNumber\": " + nlohmann::json(serial_number).dump());
+  const std::string path(kCapabilitiesPath);
+  must(filesystem_.write_file(path, content, 0644), "capabilities file");
+  must(filesystem_.fsync_file(path), "capabilities file");
+  capability_changes_.push_back(executor_.now());
+}
 
 Agent* DeviceWorld::agent() {
   return process_ ? process_->agent.get() : nullptr;

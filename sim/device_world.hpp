@@ -54,6 +54,10 @@ class DeviceWorld {
   // The plug is pulled: the agent dies and whatever it did not fsync is lost.
   void power_loss();
   void run_for(Duration duration) { executor_.run_for(duration); }
+  // The device's capabilities file gets another serialNumber (written and fsynced, as an operator's
+  // tool would); the times of the changes are kept for the expectations.
+  void change_capabilities(const std::string& serial_number);
+  const std::vector<MonoTime>& capability_changes() const { return capability_changes_; }
   // Writes a line of the simulation's own into the timeline ("WFM down").
   void note(std::string component, std::string message, std::vector<LogField> fields = {});
 
@@ -78,6 +82,7 @@ class DeviceWorld {
   HttpResponse serve(const HttpRequest& request);
 
   DeviceWorldOptions options_;
+  std::vector<MonoTime> capability_changes_;
   VirtualExecutor executor_;
   SeededRandom random_;
   SimNetwork network_;

@@ -21,6 +21,7 @@ const std::map<int, std::string_view>& titles() {
       {22, "signs with the device key, sends Signature"},
       {23, "sends Signature-Input"},
       {26, "reports capabilities as the last onboarding step"},
+      {27, "re-sends capabilities whenever a reported value changes"},
       {28, "capabilities created with POST, updated with PUT"},
       {39, "polls the desired state periodically, at the configured rate"},
       {41, "sends If-None-Match with the stored ETag"},
@@ -65,6 +66,8 @@ const std::map<std::string_view, std::vector<int>>& defaults() {
       {"ifNoneMatchAfterFirst200", {41, 60}},
       {"noRequestsAfterRefusal", {16}},
       {"reportedBy", {79}},
+      {"capabilitiesResentWithin", {27, 28}},
+      {"maxRequestsPerHour", {39}},
       // Not a key of the file: the agent must not stop itself unless fatalCode says it should.
       {"noFatalError", {1}},
   };

@@ -42,6 +42,8 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
                   "ifNoneMatchAfterFirst200",
                   "noRequestsAfterRefusal",
                   "reportedBy",
+                  "capabilitiesResentWithin",
+                  "maxRequestsPerHour",
                   "requirements"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
@@ -111,6 +113,20 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
         expect.reported_by[id][state] = read.duration(deadline.second, where + "." + state);
       }
     }
+  }
+  if (node["capabilitiesResentWithin"])
+    expect.capabilities_resent_within =
+        read.duration(node["capabilitiesResentWithin"], "expect.capabilitiesResentWithin");
+  if (const auto rate = node["maxRequestsPerHour"]) {
+    read.only_keys(rate, "expect.maxRequestsPerHour", {"from", "to", "max"});
+    if (!rate["from"] || !rate["to"] || !rate["max"])
+      read.fail(rate, "expect.maxRequestsPerHour", "needs from, to and max");
+    Expectations::RequestRate limit;
+    limit.from = read.duration(rate["from"], "expect.maxRequestsPerHour.from");
+    limit.to = read.duration(rate["to"], "expect.maxRequestsPerHour.to");
+    limit.max = read.count(rate["max"], "expect.maxRequestsPerHour.max");
+    if (limit.to <= limit.from) read.fail(rate, "expect.maxRequestsPerHour", "to must come after from");
+    expect.max_requests_per_hour = limit;
   }
   if (const auto requirements = node["requirements"]) {
     if (!requirements.IsMap()) read.fail(requirements, "expect.requirements", "expected a mapping");

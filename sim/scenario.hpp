@@ -48,6 +48,16 @@ struct Expectations {
   bool no_requests_after_refusal = false;
   // deployment -> state -> by when (since the start) the WFM must have received that state for it.
   std::map<std::string, std::map<std::string, Duration>> reported_by;
+  // After each changeCapabilities event the WFM got a PUT of the capabilities within this time.
+  std::optional<Duration> capabilities_resent_within;
+  // From `from` to `to`, no hour-long slice saw more than `max` requests at the WFM (an outage costs
+  // a bounded number of retries, not a storm).
+  struct RequestRate {
+    Duration from{};
+    Duration to{};
+    std::uint64_t max = 0;
+  };
+  std::optional<RequestRate> max_requests_per_hour;
   // Checklist items an expectation key shows in this scenario, instead of the key's defaults.
   std::map<std::string, std::vector<int>> requirements;
 };

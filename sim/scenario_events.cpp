@@ -161,6 +161,11 @@ std::optional<Action> device_action(const Reader& read, const YAML::Node& node, 
         partitioned ? "network partition: WFM unreachable" : "network partition healed",
         [partitioned](DeviceWorld& world) { (void)world.network().set_partitioned(kWfmUrl, partitioned); }};
   }
+  if (node["changeCapabilities"]) {
+    const std::string serial = read.text(node["changeCapabilities"], key + ".changeCapabilities");
+    return Action{"capabilities file changed on the device (serialNumber " + serial + ")",
+                  [serial](DeviceWorld& world) { world.change_capabilities(serial); }};
+  }
   if (node["restartAgent"] && read.flag(node["restartAgent"], key + ".restartAgent"))
     return Action{"agent killed (kill -9) and started again",
                   [](DeviceWorld& world) { world.start_agent(); }};
@@ -272,7 +277,8 @@ ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std:
                   "runtimeFails",
                   "clearRuntimeFailures",
                   "runtimeSlow",
-                  "workloadDrift"});
+                  "workloadDrift",
+                  "changeCapabilities"});
   if (!node["at"]) read.fail(node, key + ".at", "missing");
   if (node.size() != 2) read.fail(node, key, "each event needs exactly one action");
   ScenarioEvent event;

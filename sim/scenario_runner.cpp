@@ -139,6 +139,45 @@ void check_reported_by(VerdictList& check, DeviceWorld& world, const std::string
         first ? wanted + ": received at " + minutes_and_seconds(*first) : wanted + ": never received");
 }
 
+void check_capabilities_resent(VerdictList& check, DeviceWorld& world, Duration within) {
+  if (world.capability_changes().empty()) {
+    check("capabilitiesResentWithin", false, "the scenario changed no capabilities (changeCapabilities)");
+    return;
+  }
+  for (const MonoTime changed : world.capability_changes()) {
+    std::optional<MonoTime> resent;
+    for (const auto& exchange : world.wfm().exchanges())
+      if (exchange.route == fake::RouteClass::capabilities && exchange.method == "PUT" &&
+          exchange.status / 100 == 2 && exchange.mono_time > changed) {
+        resent = exchange.mono_time;
+        break;
+      }
+    const std::string what =
+        "changed at " + minutes_and_seconds(changed) + ", PUT within " + minutes_and_seconds(within) + ": ";
+    check("capabilitiesResentWithin", resent && *resent - changed <= within,
+          what + (resent ? "accepted at " + minutes_and_seconds(*resent) : "never"));
+  }
+}
+
+void check_request_rate(VerdictList& check, DeviceWorld& world, const Expectations::RequestRate& rate) {
+  std::uint64_t worst = 0;
+  MonoTime worst_start = rate.from;
+  for (MonoTime start = rate.from; start < rate.to; start += std::chrono::hours(1)) {
+    const MonoTime end = std::min<MonoTime>(start + std::chrono::hours(1), rate.to);
+    std::uint64_t count = 0;
+    for (const auto& exchange : world.wfm().exchanges())
+      count += exchange.mono_time >= start && exchange.mono_time < end ? 1 : 0;
+    if (count > worst) {
+      worst = count;
+      worst_start = start;
+    }
+  }
+  check("maxRequestsPerHour", worst <= rate.max,
+        "at most " + std::to_string(worst) + " requests in an hour from " + minutes_and_seconds(worst_start) +
+            " (between " + minutes_and_seconds(rate.from) + " and " + minutes_and_seconds(rate.to) +
+            "), expected at most " + std::to_string(rate.max));
+}
+
 std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary& summary,
                               DeviceWorld& world) {
   VerdictList check(expect.requirements);
@@ -216,6 +255,9 @@ std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary&
   if (expect.no_requests_after_refusal) check_nothing_after_refusal(check, world);
   for (const auto& [id, deadlines] : expect.reported_by)
     for (const auto& [state, deadline] : deadlines) check_reported_by(check, world, id, state, deadline);
+  if (expect.capabilities_resent_within)
+    check_capabilities_resent(check, world, *expect.capabilities_resent_within);
+  if (expect.max_requests_per_hour) check_request_rate(check, world, *expect.max_requests_per_hour);
   if (expect.max_runtime_applies)
     check("maxRuntimeApplies", summary.runtime_applies <= *expect.max_runtime_applies,
           number(summary.runtime_applies) + " runtime applies, expected at most " +

@@ -182,3 +182,22 @@ TEST_CASE("a deliberately broken client that drops its ETag fails rows 41, 42 an
     if (!row.passed) failed.push_back(row.item);
   CHECK(failed == std::vector<int>{41, 42, 60});
 }
+
+TEST_CASE("capabilities re-sent after a change, and the request rate over a window") {
+  const std::string changing =
+      "name: caps\nseed: 2\nduration: 6m\nagent: {pollInterval: 15s}\nevents:\n"
+      "  - at: 2m07s\n    changeCapabilities: \"0009\"\nexpect:\n";
+  const auto resent = run(changing + "  capabilitiesResentWithin: 20s\n  capabilitiesReports: 2\n");
+  INFO(requirement_table(resent));
+  CHECK(resent.passed());
+  CHECK(row_of(requirement_rows(resent), 27)->passed);
+
+  const auto too_soon = run(changing + "  capabilitiesResentWithin: 1s\n");
+  CHECK_FALSE(row_of(requirement_rows(too_soon), 27)->passed);
+  const auto no_change = run(deploy_scenario("  capabilitiesResentWithin: 20s\n"));
+  CHECK(requirement_table(no_change).find("changed no capabilities") != std::string::npos);
+
+  const auto busy = run(deploy_scenario("  maxRequestsPerHour: {from: 0s, to: 10m, max: 3}\n"));
+  CHECK_FALSE(row_of(requirement_rows(busy), 39)->passed);
+  CHECK(requirement_table(busy).find("expected at most 3") != std::string::npos);
+}
