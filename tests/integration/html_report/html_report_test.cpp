@@ -2,6 +2,7 @@
 // profile, no network), reports no console message (the page has no scripts and fetches nothing, so
 // any message is a fault), and its DOM holds every requirement row of the run, failed ones marked.
 // A screenshot is kept next to the test as an artefact: build/tests/integration/html_report/report.png.
+// The JUnit file of the same run is read by Python's XML parser, a stack of its own.
 
 #include <catch2/catch.hpp>
 
@@ -71,8 +72,10 @@ TEST_CASE("the HTML report loads in headless chromium with no console message an
   const std::string report = kWorkDir + "/report.html";
   std::filesystem::remove(report);
 
-  const int code = run_to_end(
-      {MARGO_BINARY_DIR "/bin/margo-sim", "run", passing, failing, "--quiet", "--html", report}, "margo-sim");
+  const std::string junit = kWorkDir + "/report.xml";
+  const int code = run_to_end({MARGO_BINARY_DIR "/bin/margo-sim", "run", passing, failing, "--quiet",
+                               "--html", report, "--junit", junit},
+                              "margo-sim");
   CHECK(code == 1);  // one scenario failed
   const std::string html = read_text_file(report);
   REQUIRE_FALSE(html.empty());
@@ -91,6 +94,14 @@ TEST_CASE("the HTML report loads in headless chromium with no console message an
     }
   }
   CHECK(failed_rows == 3);
+
+  // The JUnit file as another stack reads it: Python's XML parser, counting testcases and failures.
+  const std::string count_script =
+      "import sys, xml.etree.ElementTree as ET; root = ET.parse(sys.argv[1]).getroot(); "
+      "print(len(root.findall('.//testcase')), len(root.findall('.//failure')))";
+  REQUIRE(run_to_end({"/usr/bin/python3", "-c", count_script, junit}, "junit-check") == 0);
+  CHECK(read_text_file(kWorkDir + "/junit-check.out") ==
+        std::to_string(rows) + " " + std::to_string(failed_rows) + "\n");
 
   const std::string profile = kWorkDir + "/chromium-profile";
   std::filesystem::remove_all(profile);

@@ -23,7 +23,12 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// The figure's target: idle polls on a kept connection (the figures cases, 100 polls at rest).
 constexpr double kMaxIdlePollMs = 50;
+// The framing cases check that no poll stalls: a client that waits for a body a 304 never has takes
+// seconds (5 s against Node, the 30 s read timeout against Go and Python). They run beside other tests
+// and some reconnect with a TLS handshake on every poll, so their bound is not the figure's.
+constexpr double kNoStallMs = 1000;
 constexpr std::size_t kMaxKeepAliveHandshakes = 2;
 // The agent spreads its polls by +/-10 % of the interval.
 constexpr double kPollJitter = 0.1;
@@ -158,10 +163,10 @@ Run run_sync_then_idle(StandIn stand_in, const std::string& title, const Interop
 }
 
 // A coarse server-side check: the longest gap the stand-in may see between two idle polls is the
-// interval stretched by the agent's jitter, plus twice the idle-poll budget (one exchange, and slack
-// for a loaded machine). A client stalled on a 304 shows here even when it logs nothing.
+// interval stretched by the agent's jitter, plus the no-stall bound. A client stalled on a 304 shows
+// here even when it logs nothing.
 double allowed_poll_gap_ms(const AgentSettings& agent) {
-  return static_cast<double>(agent.interval.count()) * (1 + kPollJitter) + 2 * kMaxIdlePollMs;
+  return static_cast<double>(agent.interval.count()) * (1 + kPollJitter) + kNoStallMs;
 }
 
 void check_sync_run(const Run& run, const InteropCase& c) {
@@ -177,7 +182,7 @@ void check_sync_run(const Run& run, const InteropCase& c) {
   // Client-side latency of every idle poll: a client that waits for a body a 304 never has shows here.
   CHECK_FALSE(run.exchanges.empty());
   CHECK(run.idle_poll_ms.size() >= 5);
-  CHECK(stats_of(run.idle_poll_ms).max <= kMaxIdlePollMs);
+  CHECK(stats_of(run.idle_poll_ms).max <= kNoStallMs);
   CHECK(run.exit_code == 0);
   if (c.keep_alive) CHECK(run.server.handshakes.size() <= kMaxKeepAliveHandshakes);
   if (c.tls) {
