@@ -68,6 +68,7 @@ const std::map<std::string_view, std::vector<int>>& defaults() {
       {"reportedBy", {79}},
       {"capabilitiesResentWithin", {27, 28}},
       {"maxRequestsPerHour", {39}},
+      {"securityEvents", {46}},
       // Not a key of the file: the agent must not stop itself unless fatalCode says it should.
       {"noFatalError", {1}},
   };

@@ -44,6 +44,7 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
                   "reportedBy",
                   "capabilitiesResentWithin",
                   "maxRequestsPerHour",
+                  "securityEvents",
                   "requirements"});
   Expectations expect;
   if (node["agentPhase"]) expect.agent_phase = read.text(node["agentPhase"], "expect.agentPhase");
@@ -127,6 +128,13 @@ Expectations parse_expectations(const Reader& read, const YAML::Node& node) {
     limit.max = read.count(rate["max"], "expect.maxRequestsPerHour.max");
     if (limit.to <= limit.from) read.fail(rate, "expect.maxRequestsPerHour", "to must come after from");
     expect.max_requests_per_hour = limit;
+  }
+  if (const auto events = node["securityEvents"]) {
+    if (!events.IsMap()) read.fail(events, "expect.securityEvents", "expected a mapping of code to count");
+    for (const auto& entry : events) {
+      const std::string code = entry.first.as<std::string>();
+      expect.security_events[code] = read.count(entry.second, "expect.securityEvents." + code);
+    }
   }
   if (const auto requirements = node["requirements"]) {
     if (!requirements.IsMap()) read.fail(requirements, "expect.requirements", "expected a mapping");

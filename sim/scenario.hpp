@@ -58,6 +58,8 @@ struct Expectations {
     std::uint64_t max = 0;
   };
   std::optional<RequestRate> max_requests_per_hour;
+  // Security events the agent logged (event=security), by code: exactly this many of each.
+  std::map<std::string, std::uint64_t> security_events;
   // Checklist items an expectation key shows in this scenario, instead of the key's defaults.
   std::map<std::string, std::vector<int>> requirements;
 };

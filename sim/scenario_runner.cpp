@@ -258,6 +258,21 @@ std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary&
   if (expect.capabilities_resent_within)
     check_capabilities_resent(check, world, *expect.capabilities_resent_within);
   if (expect.max_requests_per_hour) check_request_rate(check, world, *expect.max_requests_per_hour);
+  for (const auto& [code, expected] : expect.security_events) {
+    std::uint64_t logged = 0;
+    for (const auto& record : world.log().records()) {
+      bool security = false;
+      bool this_code = false;
+      for (const auto& field : record.fields) {
+        security = security || (field.key == "event" && field.value == "security");
+        this_code = this_code || (field.key == "code" && field.value == code);
+      }
+      logged += security && this_code ? 1 : 0;
+    }
+    check("securityEvents", logged == expected,
+          std::to_string(logged) + " security events " + code + " logged, expected " +
+              std::to_string(expected));
+  }
   if (expect.max_runtime_applies)
     check("maxRuntimeApplies", summary.runtime_applies <= *expect.max_runtime_applies,
           number(summary.runtime_applies) + " runtime applies, expected at most " +

@@ -201,3 +201,12 @@ TEST_CASE("capabilities re-sent after a change, and the request rate over a wind
   CHECK_FALSE(row_of(requirement_rows(busy), 39)->passed);
   CHECK(requirement_table(busy).find("expected at most 3") != std::string::npos);
 }
+
+TEST_CASE("security events are counted by code from the agent's log") {
+  const auto none = run(deploy_scenario("  securityEvents: {manifest.rollback: 1}\n"));
+  CHECK_FALSE(row_of(requirement_rows(none), 46)->passed);
+  CHECK(requirement_table(none).find("0 security events manifest.rollback logged, expected 1") !=
+        std::string::npos);
+  const auto zero = run(deploy_scenario("  securityEvents: {manifest.rollback: 0}\n"));
+  CHECK(row_of(requirement_rows(zero), 46)->passed);
+}
