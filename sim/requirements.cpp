@@ -26,6 +26,7 @@ const std::map<int, std::string_view>& titles() {
       {39, "polls the desired state periodically, at the configured rate"},
       {41, "sends If-None-Match with the stored ETag"},
       {42, "a 304 leaves the state untouched"},
+      {44, "checks the Content-Type of a 200 manifest"},
       {45, "refuses a manifestVersion that is not strictly greater"},
       {46, "logs a refused rollback as a security event"},
       {52, "verifies the digest of every artifact before use"},

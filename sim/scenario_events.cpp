@@ -80,6 +80,13 @@ std::optional<Action> wfm_action(const Reader& read, const YAML::Node& node, con
     return Action{down ? "WFM down (every request 503)" : "WFM up again",
                   [down](DeviceWorld& world) { world.wfm().set_down(down); }};
   }
+  if (node["manifestContentType"]) {
+    const std::string type = read.text(node["manifestContentType"], key + ".manifestContentType");
+    const std::optional<std::string> served =
+        type == "default" ? std::nullopt : std::optional<std::string>(type);
+    return Action{served ? "WFM labels its manifest " + type : "WFM labels its manifest correctly again",
+                  [served](DeviceWorld& world) { world.wfm().set_manifest_content_type(served); }};
+  }
   if (node["failNext"]) {
     const auto spec = fault_spec(read, node["failNext"], key + ".failNext");
     return Action{"WFM fails the next " + std::to_string(spec.count) + " " +
@@ -260,6 +267,7 @@ ScenarioEvent parse_event(const Reader& read, const YAML::Node& node, const std:
   read.only_keys(node, key,
                  {"at",
                   "wfmDown",
+                  "manifestContentType",
                   "failNext",
                   "partition",
                   "onboardingPolicy",

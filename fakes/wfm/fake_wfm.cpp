@@ -216,7 +216,8 @@ HttpResponse FakeWfm::serve_manifest(const std::string& client_id, const HttpReq
     return error_response(406, "Not acceptable",
                           std::string("only ") + manifest_media_type + " is available");
   const ManifestDocument& manifest = desired_.manifest(client_id);
-  return conditional_response(request, manifest.etag, manifest_media_type, manifest.body);
+  return conditional_response(request, manifest.etag, manifest_content_type_.value_or(manifest_media_type),
+                              manifest.body);
 }
 
 HttpResponse FakeWfm::serve_artifact(const Route& route, const HttpRequest& request) {

@@ -80,6 +80,10 @@ class FakeWfm {
   // --- faults
   void fail_next(const FaultSpec& spec) { faults_.fail_next(spec); }
   void set_down(bool down) { faults_.set_down(down); }
+  // A WFM that labels its manifest wrongly (nullopt: the Margo manifest media type again).
+  void set_manifest_content_type(std::optional<std::string> content_type) {
+    manifest_content_type_ = std::move(content_type);
+  }
 
   // --- observations
   const ExchangeLog& log() const { return log_; }
@@ -114,6 +118,7 @@ class FakeWfm {
   const Executor& clock_;
   FakeWfmOptions options_;
   std::optional<std::string> root_ca_pem_;
+  std::optional<std::string> manifest_content_type_;
   OnboardingPolicy onboarding_policy_ = OnboardingPolicy::accept;
   std::map<std::string, Client> clients_;
   DesiredStateStore desired_;
