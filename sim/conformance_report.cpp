@@ -91,8 +91,7 @@ std::string junit_xml(const std::vector<ScenarioRun>& runs) {
       for (const Verdict* verdict : row.verdicts)
         if (!verdict->passed) evidence += verdict->expectation + ": " + verdict->evidence + "\n";
       evidence += "replay: " + replay_command(run) + "\n";
-      cases += ">\n      <failure message=\"" +
-               xml_escaped(row.verdicts.empty() ? "" : evidence.substr(0, evidence.find('\n'))) + "\">" +
+      cases += ">\n      <failure message=\"" + xml_escaped(evidence.substr(0, evidence.find('\n'))) + "\">" +
                xml_escaped(evidence) + "</failure>\n    </testcase>\n";
     }
     body += "  <testsuite name=\"" + xml_escaped(run.name) + "\" tests=\"" + std::to_string(rows.size()) +

@@ -3,6 +3,8 @@
 #include <algorithm>
 #include <chrono>
 
+#include "sim/timeline.hpp"
+
 namespace margo::sim {
 namespace {
 
@@ -23,10 +25,6 @@ td.evidence { font-family: ui-monospace, monospace; font-size: 12px; white-space
 code { font-family: ui-monospace, monospace; }
 .summary { font-size: 1.1em; } .failed { color: #b00; }
 )";
-
-std::string escaped(const std::string& text) {
-  return xml_escaped(text);
-}
 
 double seconds_of(Duration time) {
   return std::chrono::duration<double>(time).count();
@@ -65,7 +63,7 @@ std::string timeline_svg(const ChartMarks& chart) {
   for (const auto& [at, what] : chart.events) {
     svg += "<line x1=\"" + x_of(at) + "\" x2=\"" + x_of(at) + "\" y1=\"" + std::to_string(kAxisHeight - 4) +
            "\" y2=\"" + std::to_string(kAxisHeight + lanes * kLaneHeight) +
-           "\" stroke=\"#4060c0\" stroke-dasharray=\"3,3\"><title>" + escaped(what) + "</title></line>\n";
+           "\" stroke=\"#4060c0\" stroke-dasharray=\"3,3\"><title>" + xml_escaped(what) + "</title></line>\n";
   }
   for (const auto& request : chart.requests) {
     const auto lane = std::find(std::begin(kRoutes), std::end(kRoutes), request.route) - std::begin(kRoutes);
@@ -95,8 +93,9 @@ std::string requirement_table_html(const ScenarioRun& run) {
                   verdict->evidence + "\n";
     html += "<tr class=\"" + std::string(row.passed ? "pass" : "fail") + "\" data-item=\"" +
             std::to_string(row.item) + "\"><td>" + std::to_string(row.item) + "</td><td>" +
-            escaped(std::string(row.title)) + "</td><td class=\"verdict\">" + (row.passed ? "pass" : "FAIL") +
-            "</td><td class=\"evidence\">" + escaped(evidence) + "</td></tr>\n";
+            xml_escaped(std::string(row.title)) + "</td><td class=\"verdict\">" +
+            (row.passed ? "pass" : "FAIL") + "</td><td class=\"evidence\">" + xml_escaped(evidence) +
+            "</td></tr>\n";
   }
   return html + "</table>\n";
 }
@@ -121,10 +120,10 @@ std::string html_report(const std::vector<ScenarioRun>& runs) {
           " failed</span>. Items are those of the client checklist (margo-api.md section 7); a row "
           "passes when every expectation naming it held.</p>\n";
   for (const ScenarioRun& run : runs) {
-    html += "<section id=\"" + escaped("scenario-" + run.name) + "\">\n<h2>" + escaped(run.name) + " " +
-            (run.result.passed() ? "(passed)" : "<span class=\"failed\">(failed)</span>") + "</h2>\n";
-    html += "<p>seed " + std::to_string(run.result.seed) + "; replay: <code>" + escaped(replay_command(run)) +
-            "</code></p>\n";
+    html += "<section id=\"" + xml_escaped("scenario-" + run.name) + "\">\n<h2>" + xml_escaped(run.name) +
+            " " + (run.result.passed() ? "(passed)" : "<span class=\"failed\">(failed)</span>") + "</h2>\n";
+    html += "<p>seed " + std::to_string(run.result.seed) + "; replay: <code>" +
+            xml_escaped(replay_command(run)) + "</code></p>\n";
     html += requirement_table_html(run);
     html +=
         "<p>Requests the WFM saw (green: answered 2xx or 304; red: an error status; grey: no answer) and "

@@ -122,11 +122,6 @@ void check_nothing_after_refusal(VerdictList& check, DeviceWorld& world) {
         std::to_string(after) + " requests after the onboarding answered " + std::to_string(refusal->status));
 }
 
-std::string minutes_and_seconds(Duration time) {
-  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(time).count();
-  return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
-}
-
 void check_reported_by(VerdictList& check, DeviceWorld& world, const std::string& id,
                        const std::string& state, Duration deadline) {
   std::optional<MonoTime> first;
@@ -134,9 +129,9 @@ void check_reported_by(VerdictList& check, DeviceWorld& world, const std::string
     for (const auto& report : world.wfm().status_reports(client))
       if (report.deployment_id == id && report.state == state && (!first || report.received_at < *first))
         first = report.received_at;
-  const std::string wanted = id + " " + state + " by " + minutes_and_seconds(deadline);
+  const std::string wanted = id + " " + state + " by " + format_minutes_seconds(deadline);
   check("reportedBy", first && *first <= deadline,
-        first ? wanted + ": received at " + minutes_and_seconds(*first) : wanted + ": never received");
+        first ? wanted + ": received at " + format_minutes_seconds(*first) : wanted + ": never received");
 }
 
 void check_capabilities_resent(VerdictList& check, DeviceWorld& world, Duration within) {
@@ -152,10 +147,10 @@ void check_capabilities_resent(VerdictList& check, DeviceWorld& world, Duration 
         resent = exchange.mono_time;
         break;
       }
-    const std::string what =
-        "changed at " + minutes_and_seconds(changed) + ", PUT within " + minutes_and_seconds(within) + ": ";
+    const std::string what = "changed at " + format_minutes_seconds(changed) + ", PUT within " +
+                             format_minutes_seconds(within) + ": ";
     check("capabilitiesResentWithin", resent && *resent - changed <= within,
-          what + (resent ? "accepted at " + minutes_and_seconds(*resent) : "never"));
+          what + (resent ? "accepted at " + format_minutes_seconds(*resent) : "never"));
   }
 }
 
@@ -173,9 +168,9 @@ void check_request_rate(VerdictList& check, DeviceWorld& world, const Expectatio
     }
   }
   check("maxRequestsPerHour", worst <= rate.max,
-        "at most " + std::to_string(worst) + " requests in an hour from " + minutes_and_seconds(worst_start) +
-            " (between " + minutes_and_seconds(rate.from) + " and " + minutes_and_seconds(rate.to) +
-            "), expected at most " + std::to_string(rate.max));
+        "at most " + std::to_string(worst) + " requests in an hour from " +
+            format_minutes_seconds(worst_start) + " (between " + format_minutes_seconds(rate.from) + " and " +
+            format_minutes_seconds(rate.to) + "), expected at most " + std::to_string(rate.max));
 }
 
 std::vector<Verdict> evaluate(const Expectations& expect, const ScenarioSummary& summary,

@@ -83,4 +83,9 @@ std::string render_timeline(const std::vector<LogRecord>& records, LogLevel min_
   return text;
 }
 
+std::string format_minutes_seconds(Duration time) {
+  const auto seconds = std::chrono::duration_cast<std::chrono::seconds>(time).count();
+  return std::to_string(seconds / 60) + "m" + std::to_string(seconds % 60) + "s";
+}
+
 }  // namespace margo::sim

@@ -33,10 +33,6 @@ HttpResponse echo(const HttpRequest& request) {
   return response;
 }
 
-HttpServerOptions tls_options() {
-  return options_for(true);
-}
-
 std::unique_ptr<httplib::SSLClient> verified_client(int port) {
   auto client = std::make_unique<httplib::SSLClient>("127.0.0.1", port);
   client->set_ca_cert_path(test_pki().ca_certificate_file.c_str());
@@ -63,7 +59,7 @@ bool handshake_with_version(int port, int version) {
 }  // namespace
 
 TEST_CASE("http server: HTTPS round trip rebuilds the absolute URL from Host and the raw target") {
-  auto server = start_server(tls_options(), echo);
+  auto server = start_server(options_for(true), echo);
   REQUIRE(server->scheme() == "https");
   REQUIRE(server->port() > 0);
   CHECK(server->origin() == "https://127.0.0.1:" + std::to_string(server->port()));
@@ -129,7 +125,7 @@ TEST_CASE("http server: a throwing handler becomes a 500, and the server keeps s
 }
 
 TEST_CASE("http server: TLS 1.2 is the minimum protocol version") {
-  auto server = start_server(tls_options(), echo);
+  auto server = start_server(options_for(true), echo);
   CHECK(handshake_with_version(server->port(), TLS1_2_VERSION));
   CHECK(handshake_with_version(server->port(), TLS1_3_VERSION));
   CHECK_FALSE(handshake_with_version(server->port(), TLS1_1_VERSION));
@@ -137,7 +133,7 @@ TEST_CASE("http server: TLS 1.2 is the minimum protocol version") {
 }
 
 TEST_CASE("http server: stop is prompt even with an idle keep-alive connection open") {
-  HttpServerOptions options = tls_options();
+  HttpServerOptions options = options_for(true);
   options.keep_alive_timeout = std::chrono::seconds(60);  // stop() shuts idle connections down itself
   auto server = start_server(options, echo);
   auto client = verified_client(server->port());
